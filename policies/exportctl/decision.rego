@@ -1,0 +1,154 @@
+# METADATA
+# title: The export-control decision
+# description: >-
+#   Gathers every provision's findings, keeps those whose clause is in force on the transaction's
+#   date as reasons (the rest go to not_applied with why), turns licence requirements covered by a
+#   licence held into `licensed`, and gives each item and the transaction the most severe outcome.
+#   A fact a provision needs and does not have yields insufficient_information, never not_required.
+# schemas:
+#   - input: schema["transaction.schema"]
+package exportctl
+
+import data.exportctl.config
+import data.exportctl.lib.clauses
+import data.exportctl.lib.licences
+
+# The contract's order of outcomes, most severe first.
+_severity := ["prohibited", "license_required", "insufficient_information", "licensed", "exempt", "not_required"]
+
+_policy_severity := ["presumption_of_denial", "case_by_case", "standard"]
+
+_findings contains object.union(f, {"status": clauses.status(f.clause, input.date)}) if {
+	some f in data.exportctl.provisions[_].findings
+}
+
+_fired contains f if {
+	some f in _findings
+	f.status.in_force
+	f.outcome != "insufficient_information"
+}
+
+_reasons contains object.union(
+	{
+		"provision": f.provision,
+		"title": f.title,
+		"description": f.description,
+		"clause": f.clause,
+		"item": f.item,
+		"citation": clauses.record(f.clause).citation,
+		"facts": f.facts,
+	},
+	_licensing(f),
+) if {
+	some f in _fired
+}
+
+# A licence requirement covered by a licence held becomes `licensed`, naming the licence.
+_licensing(f) := {"outcome": "licensed", "licence": licence} if {
+	f.outcome == "license_required"
+	some id in licences.covering(input, f.facts.control_code)
+	licence := [object.filter(l, ["id", "issuer", "type", "valid_until"]) | some l in input.licenses; l.id == id][0]
+} else := {"outcome": f.outcome}
+
+_missing contains object.union(m, {"item": f.item, "provision": f.provision}) if {
+	some f in _findings
+	f.status.in_force
+	f.outcome == "insufficient_information"
+	some m in f.missing
+}
+
+_not_applied contains object.union(
+	{"provision": f.provision, "title": f.title, "clause": f.clause, "item": f.item, "because": f.status.because},
+	object.filter(f.status, ["would_apply_from"]),
+) if {
+	some f in _findings
+	not f.status.in_force
+	f.outcome != "insufficient_information"
+}
+
+# Direct callers of the sidecar skip the client's schema check: a missing field the provisions
+# rely on must not read as "not_required".
+_required := {
+	"date": object.get(input, "date", ""),
+	"transferor.country": object.get(input, ["transferor", "country"], ""),
+	"destination": object.get(input, "destination", ""),
+}
+
+_missing contains {"item": "*", "field": field, "why": "required by the transaction schema", "provision": "CONTRACT"} if {
+	some field, value in _required
+	not regex.match(`^[A-Z]{2}$|^\d{4}-\d{2}-\d{2}$`, value)
+}
+
+_missing contains {"item": item.id, "field": "origin", "why": "required by the transaction schema", "provision": "CONTRACT"} if {
+	some item in input.items
+	not item.origin
+}
+
+_warnings contains w if {
+	some f in _findings
+	f.status.in_force
+	some w in f.status.warnings
+}
+
+_warnings contains w.message if {
+	some w in data.exportctl.provisions[_].warnings
+	clauses.status(w.clause, input.date).in_force
+}
+
+_most_severe(outcomes) := [o | some o in _severity; o in outcomes][0]
+
+_item_outcome(id) := _most_severe({r.outcome | some r in _reasons; r.item == id} | {
+"insufficient_information" |
+	some m in _missing
+	m.item == id
+}) if {
+	true
+} else := "not_required"
+
+_items := [{
+	"id": item.id,
+	"outcome": _item_outcome(item.id),
+	"reasons": [r | some r in _reasons; r.item == item.id],
+} |
+	some item in input.items
+]
+
+_outcome := _most_severe({i.outcome | some i in _items} | {
+"insufficient_information" |
+	some m in _missing
+	m.item == "*"
+})
+
+_licensing_policy := [p |
+	some p in _policy_severity
+	some r in _reasons
+	r.outcome == "license_required"
+	object.get(clauses.record(r.clause), "licensing_policy", "standard") == p
+][0]
+
+_revision := [b.manifest.revision | some b in data.system.bundles][0] if {
+	true
+} else := "unbundled"
+
+# METADATA
+# title: Decision
+# description: The decision for one transaction (input), exactly as the contract describes it.
+# entrypoint: true
+decision := object.union(
+	{
+		"transaction_id": input.id,
+		"date": input.date,
+		"outcome": _outcome,
+		"items": _items,
+		"reasons": [r | some r in _reasons],
+		"not_applied": [n | some n in _not_applied],
+		"missing_facts": [m | some m in _missing],
+		"warnings": sort([w | some w in _warnings]),
+		"policy": {"revision": _revision, "data_reviewed_on": config.data_reviewed_on},
+	},
+	_policy_part,
+)
+
+_policy_part := {"licensing_policy": _licensing_policy} if _outcome == "license_required"
+
+_policy_part := {} if _outcome != "license_required"

@@ -1,0 +1,93 @@
+package exportctl_test
+
+import data.exportctl
+
+_tx(date, items) := {
+	"id": "T-1",
+	"date": date,
+	"transferor": {"name": "Exporter", "country": "CN"},
+	"destination": "DE",
+	"parties": [{"role": "end_user", "name": "Buyer GmbH", "country": "DE"}],
+	"items": items,
+}
+
+_magnet(id) := {"id": id, "origin": "CN", "material": {"elements": ["Nd", "Fe", "B", "Tb"], "form": "magnet"}}
+
+_licence := {
+	"id": "MOFCOM-2026-001",
+	"issuer": "MOFCOM",
+	"type": "individual",
+	"valid_from": "2026-01-01",
+	"valid_until": "2026-12-31",
+	"control_codes": ["1C904"],
+}
+
+test_listed_export_needs_licence if {
+	d := exportctl.decision with input as _tx("2026-03-02", [_magnet("1")])
+	d.outcome == "license_required"
+	d.licensing_policy == "standard"
+	d.transaction_id == "T-1"
+	[r.provision | some r in d.reasons] == ["CN-REE-0018-01"]
+	d.reasons[0].citation.instrument == "MOFCOM/GAC Announcement No. 18 of 2025"
+	d.items[0].outcome == "license_required"
+	d.policy == {"revision": "unbundled", "data_reviewed_on": "2026-11-28"}
+}
+
+test_effective_date_boundary[date] if {
+	some date, want in {"2025-04-03": "not_required", "2025-04-04": "license_required", "2025-04-05": "license_required"}
+	d := exportctl.decision with input as _tx(date, [_magnet("1")])
+	d.outcome == want
+}
+
+test_before_effect_is_not_applied if {
+	d := exportctl.decision with input as _tx("2025-04-03", [_magnet("1")])
+	d.reasons == []
+	d.not_applied[0].provision == "CN-REE-0018-01"
+	d.not_applied[0].would_apply_from == "2025-04-04"
+	not d.licensing_policy
+}
+
+test_licence_turns_requirement_into_licensed if {
+	tx := object.union(_tx("2026-03-02", [_magnet("1")]), {"licenses": [_licence]})
+	d := exportctl.decision with input as tx
+	d.outcome == "licensed"
+	d.reasons[0].outcome == "licensed"
+	d.reasons[0].licence.id == "MOFCOM-2026-001"
+}
+
+test_most_severe_item_wins if {
+	items := [_magnet("1"), {"id": "2", "origin": "CN"}, {"id": "3", "origin": "CN", "control_code": "not_listed"}]
+	d := exportctl.decision with input as _tx("2026-03-02", items)
+	d.outcome == "license_required"
+	[i.outcome | some i in d.items] == ["license_required", "insufficient_information", "not_required"]
+	d.missing_facts[0].item == "2"
+}
+
+test_missing_fact_is_insufficient if {
+	d := exportctl.decision with input as _tx("2026-03-02", [{"id": "2", "origin": "CN", "hs_code": "8505111000"}])
+	d.outcome == "insufficient_information"
+	d.missing_facts[0].field == "control_code"
+	d.missing_facts[0].provision == "CN-REE-0018-01"
+}
+
+test_missing_required_fields_fail_closed if {
+	tx := object.remove(_tx("2026-03-02", [{"id": "1"}]), ["destination"])
+	d := exportctl.decision with input as tx
+	d.outcome == "insufficient_information"
+	{[m.item, m.field] | some m in d.missing_facts} == {["*", "destination"], ["1", "origin"]}
+}
+
+test_provision_warning_shown_in_force if {
+	item := {"id": "1", "origin": "CN", "control_code": "not_listed", "material": {"elements": ["Sm", "Co"], "form": "magnet"}}
+	d := exportctl.decision with input as _tx("2026-03-02", [item])
+	d.outcome == "not_required"
+	count(d.warnings) == 1
+	before := exportctl.decision with input as _tx("2025-01-01", [item])
+	before.warnings == []
+}
+
+test_revision_from_bundle_manifest if {
+	d := exportctl.decision with input as _tx("2026-03-02", [_magnet("1")])
+		with data.system.bundles as {"b": {"manifest": {"revision": "sha256:abc"}}}
+	d.policy.revision == "sha256:abc"
+}

@@ -1,0 +1,110 @@
+# METADATA
+# title: Clause calendar
+# description: >-
+#   The only package that reads the instrument records' dates. A clause applies on a date when the
+#   date lies in its half-open window [effective_from, effective_until), no repeal has ended it and
+#   no suspension covers the date. Suspensions and repeals are records of the instrument that imposes
+#   them, so an extension or a repeal is a new data record, never an edit of Rego.
+package exportctl.lib.clauses
+
+import data.exportctl.instruments
+
+# METADATA
+# description: The clause record for a reference "instrument/clause", with its instrument's citation.
+record(ref) := object.union(clause, {
+	"ref": ref,
+	"instrument": id,
+	"citation": {
+		"instrument": instruments[id].citation,
+		"article": clause.article,
+		"url": object.get(clause, "url", instruments[id].source.url),
+	},
+}) if {
+	[id, name] := split(ref, "/")
+	clause := instruments[id].clauses[name]
+}
+
+# A suspension names an instrument and, optionally, some of its clauses (absent: all of them).
+# "through" is the last suspended day as the announcement words it ("until 10 November 2026"
+# covers 10 November); absent means open-ended. Stored inclusive, applied half-open below.
+_suspensions[ref] contains object.union(s, {"by": by, "end": _end(s)}) if {
+	some by, instrument in instruments
+	some s in instrument.suspends
+	some name, _ in instruments[s.instrument].clauses
+	_names_clause(s, name)
+	ref := concat("/", [s.instrument, name])
+}
+
+_repeals[ref] contains object.union(r, {"by": by}) if {
+	some by, instrument in instruments
+	some r in instrument.repeals
+	some name, _ in instruments[r.instrument].clauses
+	_names_clause(r, name)
+	ref := concat("/", [r.instrument, name])
+}
+
+_names_clause(measure, _) if not measure.clauses
+
+_names_clause(measure, name) if name in measure.clauses
+
+_end(s) := day_after(s.through)
+
+_end(s) := "9999-12-31" if not s.through
+
+# METADATA
+# description: The day after a YYYY-MM-DD date.
+day_after(date) := time.format([time.add_date(time.parse_ns("2006-01-02", date), 0, 0, 1), "UTC", "2006-01-02"])
+
+# The first day on which the clause no longer applies for good (the earlier of its own end and any repeal).
+_until(ref) := min({d |
+	some d in ({object.get(record(ref), "effective_until", "9999-12-31")} | {r.from | some r in _repeals[ref]})
+})
+
+_covering(ref, date) := {s |
+	some s in _suspensions[ref]
+	s.from <= date
+	date < s.end
+}
+
+# METADATA
+# description: >-
+#   The clause's status on a date: {in_force, because?, would_apply_from?, warnings}.
+#   would_apply_from is the first later day on which the clause applies, when one is known.
+status(ref, date) := {"in_force": false, "because": sprintf("lapsed: %s ceased to apply on %s", [ref, _until(ref)]), "warnings": set()} if {
+	date >= _until(ref)
+} else := object.union({"in_force": false, "because": concat("; ", _reasons_not_in_force(ref, date)), "warnings": set()}, _resumes(ref, date)) if {
+	count(_reasons_not_in_force(ref, date)) > 0
+} else := {"in_force": true, "warnings": _after_window_warnings(ref, date)}
+
+_reasons_not_in_force(ref, date) := array.concat(
+	[sprintf("not yet in force: %s applies from %s", [ref, record(ref).effective_from]) | date < record(ref).effective_from],
+	sort([sprintf("suspended by %s from %s %s", [instruments[s.by].citation, s.from, _through_text(s)]) |
+		some s in _covering(ref, date)
+	]),
+)
+
+_through_text(s) := sprintf("through %s", [s.through])
+
+_through_text(s) := "with no end date" if not s.through
+
+# The first later day on which the clause is in effect, not suspended and not ended.
+_resumes(ref, date) := {"would_apply_from": min(days)} if {
+	days := {d |
+		some d in ({record(ref).effective_from} | {s.end | some s in _suspensions[ref]})
+		d > date
+		d >= record(ref).effective_from
+		d < _until(ref)
+		count(_covering(ref, d)) == 0
+	}
+	count(days) > 0
+} else := {}
+
+_after_window_warnings(ref, date) := {msg |
+	some s in _suspensions[ref]
+	s.through
+	s.end <= date
+	msg := sprintf(
+		"%s: the suspension by %s ended on %s and no later record extends it; its status after that day is unconfirmed (last confirmed %s), so it is applied again",
+		[ref, instruments[s.by].citation, s.through, s.through],
+	)
+}

@@ -1,0 +1,67 @@
+# METADATA
+# title: Item classification
+# description: >-
+#   Classifies an item or a bill-of-materials line against the control-list catalogue: from its
+#   control_code when given (at any depth, or the literal not_listed), else from its declared
+#   material, else it is unknown. An HS code alone never classifies: it only tells which listed
+#   entries the caller should check.
+package exportctl.lib.items
+
+import data.exportctl.catalogue
+
+# METADATA
+# description: True for goods (the default kind); technology is handled by its own provisions.
+goods(thing) if object.get(thing, "kind", "goods") == "goods"
+
+# METADATA
+# description: >-
+#   {status: listed | not_listed | unknown, basis, codes, groups}. `codes` are catalogue codes (or the
+#   given code), `groups` their 5-character list entries (1C904 ...). A given code outside the
+#   catalogue's groups is not_listed for the provisions encoded here.
+classification(thing) := {"status": "not_listed", "basis": "control_code", "codes": set(), "groups": set()} if {
+	thing.control_code == "not_listed"
+} else := _by_code(thing.control_code) if {
+	thing.control_code
+} else := _by_material(thing.material) if {
+	thing.material
+} else := {"status": "unknown", "basis": "none", "codes": set(), "groups": set()}
+
+_by_code(code) := {"status": "listed", "basis": "control_code", "codes": {code}, "groups": {group}} if {
+	group := substring(code, 0, 5)
+	catalogue.groups[group]
+} else := {"status": "not_listed", "basis": "control_code", "codes": {code}, "groups": set()}
+
+# Entries indexed by form and element, so a line is classified by probing, never by scanning.
+_index[form][element] contains code if {
+	some code, entry in catalogue.entries
+	form := entry.form
+	some element in entry.elements
+}
+
+_controlled_elements := {entry.element | some entry in catalogue.entries}
+
+_by_material(material) := {"status": "listed", "basis": "material", "codes": codes, "groups": {substring(c, 0, 5) | some c in codes}} if {
+	codes := _material_codes(material)
+	count(codes) > 0
+} else := {"status": "unknown", "basis": "material", "codes": set(), "groups": set()} if {
+	some element in material.elements
+	element in _controlled_elements
+} else := {"status": "not_listed", "basis": "material", "codes": set(), "groups": set()}
+
+_material_codes(material) := {code |
+	elements := {e | some e in material.elements}
+	some element in elements
+	some code in _index[material.form][element]
+	every required in catalogue.entries[code].elements {
+		required in elements
+	}
+}
+
+# METADATA
+# description: Catalogue codes whose reference HS codes include the item's HS code.
+hs_matches(thing) := object.get(_by_hs, thing.hs_code, set())
+
+_by_hs[hs] contains code if {
+	some code, entry in catalogue.entries
+	some hs in entry.reference_hs_codes
+}

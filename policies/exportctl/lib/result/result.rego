@@ -1,0 +1,42 @@
+# METADATA
+# title: Findings built from provision METADATA
+# description: >-
+#   Every provision reports findings through these helpers, passing rego.metadata.chain(). The
+#   provision's id, title, description and clause reference come from its package METADATA, so
+#   the decision, the generated docs and the Rego cannot drift apart.
+package exportctl.lib.result
+
+# METADATA
+# description: The provision's package annotations (the first in the chain that carries custom.id).
+provision(chain) := [a |
+	some entry in chain
+	a := entry.annotations
+	a.custom.id
+][0]
+
+# METADATA
+# description: A finding that a provision gives `outcome` for item `item`, with the facts it used.
+finding(chain, item, outcome, facts) := {
+	"provision": meta.custom.id,
+	"title": meta.title,
+	"description": meta.description,
+	"clause": meta.custom.clause,
+	"item": item,
+	"outcome": outcome,
+	"facts": facts,
+} if {
+	meta := provision(chain)
+}
+
+# METADATA
+# description: >-
+#   A finding that the provision cannot decide item `item` without the facts in `missing`
+#   (each {field, why}, optionally line). It yields insufficient_information while the clause is in force.
+needs(chain, item, missing) := object.union(
+	finding(chain, item, "insufficient_information", {}),
+	{"missing": missing},
+)
+
+# METADATA
+# description: A warning sentence of the provision, shown while its clause is in force.
+warning(chain, message) := {"clause": provision(chain).custom.clause, "message": message}

@@ -1,0 +1,38 @@
+package exportctl.lib.result_test
+
+import data.exportctl.lib.result
+
+_chain := [
+	{"path": ["exportctl", "provisions", "p", "findings"]},
+	{
+		"path": ["exportctl", "provisions", "p"],
+		"annotations": {
+			"title": "T",
+			"description": "D",
+			"custom": {"id": "P-1", "clause": "law/one"},
+		},
+	},
+]
+
+test_finding_from_metadata if {
+	result.finding(_chain, "1", "license_required", {"a": 1}) == {
+		"provision": "P-1",
+		"title": "T",
+		"description": "D",
+		"clause": "law/one",
+		"item": "1",
+		"outcome": "license_required",
+		"facts": {"a": 1},
+	}
+}
+
+test_needs_is_insufficient_with_missing if {
+	f := result.needs(_chain, "1", [{"field": "value", "why": "w"}])
+	f.outcome == "insufficient_information"
+	f.missing == [{"field": "value", "why": "w"}]
+	f.provision == "P-1"
+}
+
+test_warning_names_clause if {
+	result.warning(_chain, "m") == {"clause": "law/one", "message": "m"}
+}

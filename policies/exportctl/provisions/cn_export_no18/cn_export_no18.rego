@@ -1,0 +1,90 @@
+# METADATA
+# title: Export from China of listed medium and heavy rare-earth items needs a licence
+# description: >-
+#   An exporter in China needs a MOFCOM dual-use export licence to export the listed samarium,
+#   gadolinium, terbium, dysprosium, lutetium, scandium and yttrium items (1C902-1C908): metals,
+#   alloys, targets, Sm-Co and Tb-/Dy-containing NdFeB permanent-magnet material, oxides, compounds
+#   and their mixtures.
+# related_resources:
+#   - description: MOFCOM/GAC Announcement No. 18 of 2025 (official page)
+#     ref: http://www.mofcom.gov.cn/zwgk/zcfb/art/2025/art_9c2108ccaf754f22a34abab2fedaa944.html
+#   - description: Secondary summary with the item list (S1)
+#     ref: https://osencmagnet.com/export-controls-on-rare-earth-elements/
+# custom:
+#   id: CN-REE-0018-01
+#   clause: mofcom_gac_2025_018/items_licence
+# schemas:
+#   - input: schema["transaction.schema"]
+package exportctl.provisions.cn_export_no18
+
+import data.exportctl.lib.clauses
+import data.exportctl.lib.items
+import data.exportctl.lib.result
+
+_clause := clauses.record(result.provision(rego.metadata.chain()).custom.clause)
+
+_deep_processed := clauses.record("mofcom_faq_2025_05/deep_processed").categories
+
+_exported_from_china if {
+	input.transferor.country == "CN"
+	input.destination != "CN"
+}
+
+# Items the provision must classify: goods leaving China, except those the FAQ No. 5 category
+# already places outside No. 18 and that carry no control code of their own.
+_in_scope contains item if {
+	_exported_from_china
+	some item in input.items
+	items.goods(item)
+	not _faq_category_only(item)
+}
+
+_faq_category_only(item) if {
+	item.category in _deep_processed
+	not item.control_code
+}
+
+findings contains result.finding(rego.metadata.chain(), item.id, "license_required", {
+	"control_code": codes[0],
+	"control_codes": codes,
+	"classified_from": cls.basis,
+	"transferor_country": input.transferor.country,
+	"destination": input.destination,
+}) if {
+	some item in _in_scope
+	cls := items.classification(item)
+	cls.status == "listed"
+	codes := sort([code | some code in cls.codes; substring(code, 0, 5) in _clause.covers_groups])
+	count(codes) > 0
+}
+
+findings contains result.needs(rego.metadata.chain(), item.id, [{
+	"field": "control_code",
+	"why": _why_unclassified(item),
+}]) if {
+	some item in _in_scope
+	items.classification(item).status == "unknown"
+}
+
+_why_unclassified(item) := sprintf(
+	"HS code %s is a reference code of listed items %s; an HS code alone never clears an item: give the control-list classification (control_code, or not_listed)",
+	[item.hs_code, concat(", ", sort(items.hs_matches(item)))],
+) if {
+	count(items.hs_matches(item)) > 0
+} else := sprintf(
+	"the declared material (%s, form %s) contains a listed rare earth but matches no listed entry: give the control-list classification (control_code, or not_listed)",
+	[concat("-", item.material.elements), item.material.form],
+) if {
+	item.material
+} else := "neither control_code nor material is given, so the item cannot be classified against items 1C902-1C908"
+
+warnings contains result.warning(rego.metadata.chain(), sprintf(
+	"item %s: declared not_listed, but its material (%s, form %s) matches listed entries %s; check the classification (customs penalised false declarations of this kind)",
+	[item.id, concat("-", item.material.elements), item.material.form, concat(", ", sort(cls.codes))],
+)) if {
+	some item in _in_scope
+	item.control_code == "not_listed"
+	item.material
+	cls := items.classification({"material": item.material})
+	cls.status == "listed"
+}
