@@ -43,8 +43,15 @@ _reasons contains object.union(
 	some f in _fired
 }
 
-# A licence requirement covered by a licence held becomes `licensed`, naming the licence.
-_licensing(f) := {"outcome": "licensed", "licence": licence} if {
+# An exemption in force for the item turns the exempted instrument's licence requirements into
+# `exempt`; otherwise a licence requirement covered by a licence held becomes `licensed`, naming it.
+_licensing(f) := {"outcome": "exempt", "exempted_by": e.provision} if {
+	f.outcome == "license_required"
+	some e in _fired
+	e.outcome == "exempt"
+	e.item == f.item
+	clauses.record(f.clause).instrument == e.facts.exempts
+} else := {"outcome": "licensed", "licence": licence} if {
 	f.outcome == "license_required"
 	some id in licences.covering(input, f.facts.control_code)
 	licence := [object.filter(l, ["id", "issuer", "type", "valid_until"]) | some l in input.licenses; l.id == id][0]
@@ -90,6 +97,17 @@ _warnings contains w if {
 	some w in f.status.warnings
 }
 
+_warnings contains sprintf(
+	"contract signed on %s, before %s was published on %s: %s The requirement is shown as it stands on the transfer date.",
+	[input.contract_date, instrument.citation, instrument.published_on, instrument.transition_period.note],
+) if {
+	some r in _reasons
+	r.outcome == "license_required"
+	instrument := data.exportctl.instruments[clauses.record(r.clause).instrument]
+	instrument.transition_period
+	input.contract_date < instrument.published_on
+}
+
 _warnings contains w.message if {
 	some w in data.exportctl.provisions[_].warnings
 	clauses.status(w.clause, input.date).in_force
@@ -105,11 +123,14 @@ _item_outcome(id) := _most_severe({r.outcome | some r in _reasons; r.item == id}
 	true
 } else := "not_required"
 
-_items := [{
-	"id": item.id,
-	"outcome": _item_outcome(item.id),
-	"reasons": [r | some r in _reasons; r.item == item.id],
-} |
+_items := [object.union_n(array.concat(
+	[{
+		"id": item.id,
+		"outcome": _item_outcome(item.id),
+		"reasons": [r | some r in _reasons; r.item == item.id],
+	}],
+	[report | report := data.exportctl.provisions[_].item_reports[item.id]],
+)) |
 	some item in input.items
 ]
 

@@ -104,7 +104,7 @@ _after_window_warnings(ref, date) := {msg |
 	s.through
 	s.end <= date
 	msg := sprintf(
-		"%s: the suspension by %s ended on %s and no later record extends it; its status after that day is unconfirmed (last confirmed %s), so it is applied again",
-		[ref, instruments[s.by].citation, s.through, s.through],
+		"%s, %s: suspended by %s through %s; no later record extends or ends that suspension, so its status after that day is unconfirmed (last confirmed on %s) and it is applied again from %s",
+		[record(ref).citation.instrument, record(ref).article, instruments[s.by].citation, s.through, s.through, s.end],
 	)
 }

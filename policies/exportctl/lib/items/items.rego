@@ -49,11 +49,25 @@ _by_material(material) := {"status": "listed", "basis": "material", "codes": cod
 } else := {"status": "not_listed", "basis": "material", "codes": set(), "groups": set()}
 
 _material_codes(material) := {code |
+	some code in _matching(material)
+	not _more_specific_match(material, code)
+}
+
+_matching(material) := {code |
 	elements := {e | some e in material.elements}
 	some element in elements
 	some code in _index[material.form][element]
 	every required in catalogue.entries[code].elements {
 		required in elements
+	}
+}
+
+# A Tb-Dy-Fe alloy is the Tb-Dy-Fe entry, not also the Dy-Fe one: keep the entries naming the most elements.
+_more_specific_match(material, code) if {
+	some other in _matching(material)
+	count(catalogue.entries[other].elements) > count(catalogue.entries[code].elements)
+	every element in catalogue.entries[code].elements {
+		element in catalogue.entries[other].elements
 	}
 }
 
@@ -65,3 +79,12 @@ _by_hs[hs] contains code if {
 	some code, entry in catalogue.entries
 	some hs in entry.reference_hs_codes
 }
+
+# METADATA
+# description: >-
+#   {control_code} for a classified thing (its lowest catalogue code), else {}: the fact a licence is
+#   matched against.
+code_fact(thing) := {"control_code": min(codes)} if {
+	codes := classification(thing).codes
+	count(codes) > 0
+} else := {}

@@ -8,6 +8,7 @@
 package exportctl.lib.licences
 
 import data.exportctl.config
+import data.exportctl.lib.parties
 
 # METADATA
 # description: The ids of the licences in `tx` that cover control code `code`, sorted.
@@ -42,12 +43,8 @@ _covers_end_users(licence, tx) if {
 	count(licence.end_users) > 0
 	end_users := [p | some p in object.get(tx, "parties", []); p.role == "end_user"]
 	count(end_users) > 0
-	named := {normalise(n) | some n in licence.end_users}
+	named := {parties.normalise(n) | some n in licence.end_users}
 	every party in end_users {
-		normalise(party.name) in named
+		parties.normalise(party.name) in named
 	}
 }
-
-# METADATA
-# description: A party name compared case- and punctuation-insensitively, with runs of spaces collapsed.
-normalise(name) := concat(" ", regex.split(`\s+`, trim_space(regex.replace(lower(name), `[^\p{L}\p{N}\s]`, " "))))

@@ -43,7 +43,3 @@ test_named_end_users_need_an_end_user_party if {
 	tx := object.remove(_tx("2026-03-02", _licence), ["parties"])
 	licences.covering(tx, "1C904.a.4") == []
 }
-
-test_normalise if {
-	licences.normalise("  Beispiel-Antriebe   GmbH. ") == "beispiel antriebe gmbh"
-}

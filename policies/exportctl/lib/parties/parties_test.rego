@@ -1,0 +1,32 @@
+package exportctl.lib.parties_test
+
+import data.exportctl.lib.parties
+
+test_normalise if {
+	parties.normalise("  Beispiel-Antriebe   GmbH. ") == "beispiel antriebe gmbh"
+}
+
+test_name_and_alias_match[name] if {
+	some name in ["MP Materials", "mp materials corp", "USA RARE EARTH, INC."]
+	some m in parties.matches({"role": "end_user", "name": name})
+	m.via == "name"
+	m.list == "control_list"
+	m.clause == "mofcom_2026_control_list_0622/listing"
+}
+
+test_owner_at_or_above_half[share] if {
+	some share in [0.5, 0.6, 1]
+	some m in parties.matches({"role": "consignee", "name": "Sub Co", "owners": [{"name": "Hensoldt AG", "share": share}]})
+	m.via == "owner"
+	m.entity == "Hensoldt"
+}
+
+test_owner_below_half if {
+	parties.matches({"role": "consignee", "name": "Sub Co", "owners": [{"name": "Hensoldt", "share": 0.49}]}) == set()
+}
+
+test_all_matches if {
+	tx := {"parties": [{"role": "end_user", "name": "Aveox"}, {"role": "consignee", "name": "Nobody"}]}
+	{m.entity | some m in parties.all_matches(tx)} == {"Aveox"}
+	parties.all_matches({}) == set()
+}

@@ -1,0 +1,62 @@
+# METADATA
+# title: Foreign-made magnets and targets with 0.1 % or more Chinese-origin rare-earth content need a licence
+# description: >-
+#   An Annex 1 Part II item made outside China (Sm-Co, Tb- or Dy-containing NdFeB magnet material,
+#   parts, components and assemblies containing it, rare-earth targets) that contains Chinese-origin
+#   Annex 1 Part I items (Sm, Dy, Gd, Tb, Lu, Sc, Y metals; Sm-Co, Tb-Fe, Dy-Fe, Tb-Dy-Fe alloys;
+#   Dy and Tb oxide) worth 0.1 % or more of its value needs a MOFCOM licence before an overseas
+#   transferor exports it to any country other than China.
+# related_resources:
+#   - description: MOFCOM Announcement No. 61 of 2025, Art. 1(1), Chinese text (S21)
+#     ref: https://politics.neamco.com/2025-10/09/content_38329670.htm
+#   - description: English summary (S20)
+#     ref: http://www.sscollege.cn/en/news/44800.html
+# custom:
+#   id: CN-REE-0061-01
+#   clause: mofcom_2025_061/content_rule
+# schemas:
+#   - input: schema["transaction.schema"]
+package exportctl.provisions.cn_no61_content
+
+import data.exportctl.lib.annex1
+import data.exportctl.lib.items
+import data.exportctl.lib.no61
+import data.exportctl.lib.result
+
+_made_abroad contains i if {
+	no61.overseas_transfer
+	some i, item in input.items
+	items.goods(item)
+	item.origin != "CN"
+}
+
+findings contains result.finding(rego.metadata.chain(), input.items[i].id, "license_required", object.union(
+	object.remove(annex1.content[i], ["reaches_threshold"]),
+	items.code_fact(input.items[i]),
+)) if {
+	some i in _made_abroad
+	i in annex1.part_2_item
+	annex1.content[i].reaches_threshold
+}
+
+findings contains result.needs(rego.metadata.chain(), input.items[i].id, [m | some m in annex1.missing[i]]) if {
+	some i in _made_abroad
+	i in annex1.part_2_item
+	annex1.missing[i]
+}
+
+findings contains result.needs(rego.metadata.chain(), input.items[i].id, [{
+	"field": "control_code",
+	"why": "the item cannot be classified, so it may be an Annex 1 Part II item: give its control_code, material or bill of materials",
+}]) if {
+	some i in _made_abroad
+	i in annex1.unknown_item
+}
+
+# METADATA
+# description: The contract's de_minimis object for each Part II item made abroad whose content was computed.
+item_reports[input.items[i].id] := {"de_minimis": object.remove(annex1.content[i], ["reaches_threshold"])} if {
+	some i in _made_abroad
+	i in annex1.part_2_item
+	annex1.content[i]
+}

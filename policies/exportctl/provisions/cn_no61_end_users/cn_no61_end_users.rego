@@ -1,0 +1,48 @@
+# METADATA
+# title: No. 61 licences for military users and listed parties are denied in principle
+# description: >-
+#   Where Announcement No. 61 requires a licence, applications for overseas military users, and for
+#   importers and end users on China's export-control control list or watch list, including units
+#   they hold 50 % or more, are in principle not approved.
+# related_resources:
+#   - description: MOFCOM Announcement No. 61 of 2025, Art. 2, Chinese text (S21)
+#     ref: https://politics.neamco.com/2025-10/09/content_38329670.htm
+#   - description: The 50 % rule (S91)
+#     ref: https://www.fredgao.com/p/china-implements-new-export-controls
+# custom:
+#   id: CN-REE-0061-04
+#   clause: mofcom_2025_061/end_users
+# schemas:
+#   - input: schema["transaction.schema"]
+package exportctl.provisions.cn_no61_end_users
+
+import data.exportctl.lib.clauses
+import data.exportctl.lib.no61
+import data.exportctl.lib.parties
+import data.exportctl.lib.result
+
+_clause := clauses.record(result.provision(rego.metadata.chain()).custom.clause)
+
+_parties contains party if {
+	some party in input.parties
+	party.role in _clause.party_roles
+}
+
+_grounds contains {"party": party.name, "role": party.role, "basis": "military_user"} if {
+	some party in _parties
+	party.military == true
+}
+
+_grounds contains object.union({"basis": m.list}, object.remove(m, ["list"])) if {
+	some party in _parties
+	some m in parties.matches(party)
+	clauses.status(m.clause, input.date).in_force
+}
+
+findings contains result.finding(rego.metadata.chain(), item, "license_required", object.union(
+	{"grounds": [g | some g in _grounds]},
+	carried,
+)) if {
+	count(_grounds) > 0
+	some item, carried in no61.required
+}

@@ -1,0 +1,39 @@
+# METADATA
+# title: Humanitarian end uses are exempt from No. 61 licensing
+# description: >-
+#   Exports whose end use is emergency medical care, response to public-health emergencies or
+#   natural-disaster relief are exempt from the licence requirements of Announcement No. 61. The
+#   exemption reaches No. 61 only: a prohibition under another instrument still applies.
+# related_resources:
+#   - description: MOFCOM spokesperson on Announcement No. 61, 9 October 2025 (S28)
+#     ref: https://www.haianda.com/a/chanpinzhongxin/xingchejiluyi/514.html
+#   - description: Spokesperson statement (S29)
+#     ref: https://reportify.cn/social-media/728450134487574
+# custom:
+#   id: CN-REE-0061-07
+#   clause: mofcom_2025_061/humanitarian
+# schemas:
+#   - input: schema["transaction.schema"]
+package exportctl.provisions.cn_no61_humanitarian
+
+import data.exportctl.lib.clauses
+import data.exportctl.lib.no61
+import data.exportctl.lib.result
+
+_clause := clauses.record(result.provision(rego.metadata.chain()).custom.clause)
+
+# Cautious reading (recorded in the clause's interpretation): every declared end use must be humanitarian.
+_humanitarian if {
+	count(input.end_use.categories) > 0
+	every c in input.end_use.categories {
+		c in _clause.end_uses
+	}
+}
+
+findings contains result.finding(rego.metadata.chain(), item, "exempt", {
+	"end_uses": sort(input.end_use.categories),
+	"exempts": _clause.exempts,
+}) if {
+	_humanitarian
+	some item, _ in no61.required
+}
