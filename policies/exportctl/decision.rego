@@ -115,13 +115,12 @@ _warnings contains w.message if {
 
 _most_severe(outcomes) := [o | some o in _severity; o in outcomes][0]
 
-_item_outcome(id) := _most_severe({r.outcome | some r in _reasons; r.item == id} | {
+# An item nothing speaks to is not_required: the least severe outcome joins every set.
+_item_outcome(id) := _most_severe(({"not_required"} | {r.outcome | some r in _reasons; r.item == id}) | {
 "insufficient_information" |
 	some m in _missing
 	m.item == id
-}) if {
-	true
-} else := "not_required"
+})
 
 _items := [object.union_n(array.concat(
 	[{
@@ -147,9 +146,9 @@ _licensing_policy := [p |
 	object.get(clauses.record(r.clause), "licensing_policy", "standard") == p
 ][0]
 
-_revision := [b.manifest.revision | some b in data.system.bundles][0] if {
-	true
-} else := "unbundled"
+default _revision := "unbundled"
+
+_revision := b.manifest.revision if some b in data.system.bundles
 
 # METADATA
 # title: Decision

@@ -91,3 +91,63 @@ test_revision_from_bundle_manifest if {
 		with data.system.bundles as {"b": {"manifest": {"revision": "sha256:abc"}}}
 	d.policy.revision == "sha256:abc"
 }
+
+_reexport(date, extra) := object.union(
+	{
+		"id": "T-2",
+		"date": date,
+		"transferor": {"name": "Trader", "country": "JP"},
+		"destination": "VN",
+		"items": [{"id": "1", "origin": "CN", "control_code": "1C904.b"}],
+	},
+	extra,
+)
+
+test_humanitarian_exemption_exempts_no61_only if {
+	d := exportctl.decision with input as _reexport("2025-10-20", {"end_use": {"categories": ["disaster_relief"]}})
+	d.outcome == "exempt"
+	{[r.provision, r.outcome] | some r in d.reasons} == {["CN-REE-0061-03", "exempt"], ["CN-REE-0061-07", "exempt"]}
+	some r in d.reasons
+	r.provision == "CN-REE-0061-03"
+	r.exempted_by == "CN-REE-0061-07"
+}
+
+test_licensing_policy_is_most_severe if {
+	d := exportctl.decision with input as _reexport("2025-10-20", {"end_use": {"categories": ["military", "military_ai"]}})
+	d.outcome == "license_required"
+	d.licensing_policy == "presumption_of_denial"
+	c := exportctl.decision with input as _reexport("2025-10-20", {"end_use": {"categories": ["military_ai"]}})
+	c.licensing_policy == "case_by_case"
+}
+
+test_transition_warning_for_older_contracts if {
+	d := exportctl.decision with input as _reexport("2025-10-20", {"contract_date": "2025-09-01"})
+	some w in d.warnings
+	contains(w, "transition period")
+	e := exportctl.decision with input as _reexport("2025-10-20", {"contract_date": "2025-10-09"})
+	e.warnings == []
+}
+
+test_suspension_window_and_after[date] if {
+	some date, tc in {
+		"2025-11-06": {"outcome": "license_required", "warned": false},
+		"2025-11-07": {"outcome": "not_required", "warned": false},
+		"2026-11-10": {"outcome": "not_required", "warned": false},
+		"2026-11-11": {"outcome": "license_required", "warned": true},
+	}
+	d := exportctl.decision with input as _reexport(date, {})
+	d.outcome == tc.outcome
+	count(d.warnings) == 1 == tc.warned
+}
+
+test_de_minimis_reported_on_item if {
+	item := {
+		"id": "A", "origin": "KR", "material": {"elements": ["Nd", "Fe", "B", "Dy"], "form": "magnet"},
+		"produced_with_cn_technologies": [],
+		"value": {"amount": 1000, "currency": "USD"},
+		"bom": [{"id": "A.1", "origin": "CN", "material": {"elements": ["Dy"], "form": "metal"}, "value": {"amount": 2, "currency": "USD"}}],
+	}
+	d := exportctl.decision with input as _reexport("2026-12-01", {"items": [item]})
+	d.items[0].de_minimis.ratio == 0.002
+	d.items[0].outcome == "license_required"
+}

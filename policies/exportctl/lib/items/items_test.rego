@@ -37,3 +37,17 @@ test_hs_matches if {
 	"1C904.a.1" in items.hs_matches({"hs_code": "2805301300"})
 	count(items.hs_matches({"hs_code": "0000000000"})) == 0
 }
+
+test_most_specific_entry_wins[note] if {
+	some note, tc in {
+		"Tb-Dy-Fe alloy": {"material": {"elements": ["Tb", "Dy", "Fe"], "form": "alloy"}, "codes": {"1C905.a.2.b"}},
+		"Y-Zr target": {"material": {"elements": ["Y", "Zr"], "form": "target"}, "codes": {"1C908.a.3.c"}},
+		"Sm-Co target": {"material": {"elements": ["Sm", "Co"], "form": "target"}, "codes": {"1C902.a.3.b"}},
+	}
+	items.classification({"material": tc.material}).codes == tc.codes
+}
+
+test_code_fact if {
+	items.code_fact({"material": {"elements": ["Tb", "O"], "form": "oxide"}}) == {"control_code": "1C904.b"}
+	items.code_fact({"control_code": "not_listed"}) == {}
+}

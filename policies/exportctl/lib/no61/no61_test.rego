@@ -1,0 +1,20 @@
+package exportctl.lib.no61_test
+
+import data.exportctl.lib.no61
+
+_tx(date, destination) := {
+	"date": date,
+	"transferor": {"name": "T", "country": "JP"},
+	"destination": destination,
+	"items": [{"id": "1", "origin": "CN", "control_code": "1C904.b"}],
+}
+
+test_required_only_while_in_force[date] if {
+	some date, want in {"2025-10-08": {}, "2025-10-09": {"1": {"control_code": "1C904.b"}}, "2025-11-07": {}, "2026-11-11": {"1": {"control_code": "1C904.b"}}}
+	no61.required == want with input as _tx(date, "VN")
+}
+
+test_transfers_to_china_are_outside if {
+	not no61.overseas_transfer with input as _tx("2025-10-20", "CN")
+	no61.required == {} with input as _tx("2025-10-20", "CN")
+}

@@ -1,0 +1,51 @@
+package exportctl.provisions.cn_no61_content_test
+
+import data.exportctl.provisions.cn_no61_content
+
+_magnet := {"elements": ["Nd", "Fe", "B", "Dy"], "form": "magnet"}
+
+_tx(transferor, destination, item) := {
+	"date": "2026-12-15",
+	"transferor": {"name": "T", "country": transferor},
+	"destination": destination,
+	"items": [object.union({"id": "A", "origin": "KR", "value": {"amount": 1000, "currency": "USD"}}, item)],
+}
+
+_bom(amount) := [{"id": "A.1", "origin": "CN", "material": {"elements": ["Dy"], "form": "metal"}, "value": {"amount": amount, "currency": "USD"}}]
+
+test_fires_at_threshold if {
+	fs := cn_no61_content.findings with input as _tx("KR", "US", {"material": _magnet, "bom": _bom(1)})
+	some f in fs
+	f.outcome == "license_required"
+	f.facts.ratio == 0.001
+	f.facts.lines == ["A.1"]
+	f.facts.control_code == "1C905.a.4"
+	not f.facts.reaches_threshold
+}
+
+test_silent[note] if {
+	some note, tc in {
+		"below threshold": {"t": "KR", "d": "US", "item": {"material": _magnet, "bom": _bom(0.5)}},
+		"to China": {"t": "KR", "d": "CN", "item": {"material": _magnet, "bom": _bom(5)}},
+		"from China": {"t": "CN", "d": "US", "item": {"material": _magnet, "bom": _bom(5)}},
+		"made in China": {"t": "KR", "d": "US", "item": {"origin": "CN", "material": _magnet, "bom": _bom(5)}},
+		"not Part II": {"t": "KR", "d": "US", "item": {"material": {"elements": ["Nd", "Fe", "B"], "form": "magnet"}, "bom": _bom(5)}},
+	}
+	count(cn_no61_content.findings) == 0 with input as _tx(tc.t, tc.d, tc.item)
+}
+
+test_report_even_below_threshold if {
+	r := cn_no61_content.item_reports.A with input as _tx("KR", "US", {"material": _magnet, "bom": _bom(0.5)})
+	r.de_minimis.ratio == 0.0005
+	not r.de_minimis.reaches_threshold
+}
+
+test_missing[note] if {
+	some note, tc in {
+		"no bom": {"item": {"material": _magnet}, "field": "bom"},
+		"unclassifiable item": {"item": {}, "field": "control_code"},
+	}
+	some f in cn_no61_content.findings with input as _tx("KR", "US", tc.item)
+	f.outcome == "insufficient_information"
+	tc.field in {m.field | some m in f.missing}
+}

@@ -1,0 +1,34 @@
+package exportctl.provisions.cn_no61_end_users_test
+
+import data.exportctl.provisions.cn_no61_end_users
+
+_tx(date, parties) := {
+	"date": date,
+	"transferor": {"name": "T", "country": "JP"},
+	"destination": "US",
+	"parties": parties,
+	"items": [{"id": "1", "origin": "CN", "control_code": "1C904.b"}],
+}
+
+test_grounds[note] if {
+	some note, tc in {
+		"military end user": {"parties": [{"role": "end_user", "name": "X", "country": "US", "military": true}], "basis": "military_user"},
+		"listed consignee": {"parties": [{"role": "consignee", "name": "MP Materials Corp.", "country": "US"}], "basis": "control_list"},
+		"60 % owned by a listed party": {"parties": [{"role": "end_user", "name": "Sub", "country": "US", "owners": [{"name": "MP Materials", "share": 0.6}]}], "basis": "control_list"},
+	}
+	fs := cn_no61_end_users.findings with input as _tx("2026-12-01", tc.parties)
+	some f in fs
+	f.outcome == "license_required"
+	f.facts.grounds[0].basis == tc.basis
+	f.facts.control_code == "1C904.b"
+}
+
+test_silent[note] if {
+	some note, tc in {
+		"civil end user": {"date": "2026-12-01", "parties": [{"role": "end_user", "name": "X", "country": "US", "military": false}]},
+		"military intermediary only": {"date": "2026-12-01", "parties": [{"role": "intermediary", "name": "X", "country": "US", "military": true}]},
+		"before the listing": {"date": "2025-10-20", "parties": [{"role": "consignee", "name": "MP Materials", "country": "US"}]},
+		"No. 61 suspended": {"date": "2026-01-01", "parties": [{"role": "end_user", "name": "X", "country": "US", "military": true}]},
+	}
+	count(cn_no61_end_users.findings) == 0 with input as _tx(tc.date, tc.parties)
+}

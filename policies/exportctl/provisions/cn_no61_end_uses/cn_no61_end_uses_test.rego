@@ -1,0 +1,21 @@
+package exportctl.provisions.cn_no61_end_uses_test
+
+import data.exportctl.provisions.cn_no61_end_uses
+
+_tx(categories) := {
+	"date": "2025-10-20",
+	"transferor": {"name": "T", "country": "JP"},
+	"destination": "VN",
+	"end_use": {"categories": categories},
+	"items": [{"id": "1", "origin": "CN", "control_code": "1C904.b"}],
+}
+
+test_denied_end_uses[category] if {
+	some category in ["wmd", "terrorism", "military"]
+	some f in cn_no61_end_uses.findings with input as _tx(["civil", category])
+	f.facts.end_uses == [category]
+}
+
+test_other_end_uses if {
+	count(cn_no61_end_uses.findings) == 0 with input as _tx(["civil", "logic_chips_14nm_or_below"])
+}
