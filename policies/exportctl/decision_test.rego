@@ -1,4 +1,4 @@
-package exportctl_test
+package exportctl.decision_test
 
 import data.exportctl
 

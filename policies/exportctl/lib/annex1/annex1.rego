@@ -12,22 +12,39 @@ import data.exportctl.lib.items
 
 _annex := instruments.mofcom_2025_061.annex_1
 
-_within(code, entry) if code == entry
+_lists := {
+	"part_1": _annex.part_1.codes,
+	"part_2": _annex.part_2.codes,
+	"magnets": _annex.part_2.assemblies_of,
+}
 
-_within(code, entry) if startswith(code, concat("", [entry, "."]))
+# 1C905.a.1 -> {1C905, 1C905.a, 1C905.a.1}
+_prefixes(code) := {concat(".", array.slice(parts, 0, k)) |
+	parts := split(code, ".")
+	some k in numbers.range(1, count(parts))
+}
 
-# A code given only above an Annex entry (1C905, 1C905.a) may be that entry: read cautiously as in.
-_within(code, entry) if startswith(entry, concat("", [code, "."]))
+_entries[name] := {entry | some entry in list} if some name, list in _lists
 
-_in_part(thing, entries) if {
+_at_or_above[name] := {prefix | some entry in list; some prefix in _prefixes(entry)} if some name, list in _lists
+
+# A code at or below an entry is in; a code given only above an entry (1C905, 1C905.a) may be that
+# entry, so it is read cautiously as in.
+_in_part(thing, name) if {
 	some code in items.classification(thing).codes
-	some entry in entries
-	_within(code, entry)
+	_code_in(code, name)
+}
+
+_code_in(code, name) if code in _at_or_above[name]
+
+_code_in(code, name) if {
+	some prefix in _prefixes(code)
+	prefix in _entries[name]
 }
 
 # METADATA
 # description: True for a Part I item, by its classification or, for Part I alloys the catalogue lacks, its material.
-part_1(thing) if _in_part(thing, _annex.part_1.codes)
+part_1(thing) if _in_part(thing, "part_1")
 
 part_1(thing) if {
 	not thing.control_code
@@ -40,26 +57,42 @@ part_1(thing) if {
 
 # METADATA
 # description: True for a Part II item by its own classification (magnet material or target).
-part_2(thing) if _in_part(thing, _annex.part_2.codes)
+part_2(thing) if _in_part(thing, "part_2")
 
-# Bill-of-materials lines of item i at any depth, keyed by their path ([0], [0, "bom", 2], ...).
-lines[i] := {path: line |
-	walk(object.get(item, "bom", []), [path, line])
-	_is_line(path)
-} if {
+# Item i's bill of materials level by level, to the depth this engine reads (eight levels). The
+# children of a counted line (a Chinese-origin Part I line) are not read: they are never counted
+# again. Reading level by level, never by a walk over every value, keeps the cost linear and small.
+_levels[i] := [l1, l2, l3, l4, l5, l6, l7, l8] if {
 	some i, item in input.items
+	l1 := object.get(item, "bom", [])
+	l2 := _open(l1)
+	l3 := _open(l2)
+	l4 := _open(l3)
+	l5 := _open(l4)
+	l6 := _open(l5)
+	l7 := _open(l6)
+	l8 := _open(l7)
 }
 
-_is_line(path) if {
-	count(path) == 1
-	is_number(path[0])
+_open(lines) := [child |
+	some line in lines
+	line.bom
+	not _counted(line)
+	some child in line.bom
+]
+
+_counted(line) if {
+	line.origin == "CN"
+	part_1(line)
 }
 
-_is_line(path) if {
-	n := count(path)
-	n > 2
-	is_number(path[n - 1])
-	path[n - 2] == "bom"
+# METADATA
+# description: The lines of item i's bill of materials that are read (none inside a counted line).
+lines[i] := [line |
+	some level in _levels[i]
+	some line in level
+] if {
+	some i, _ in input.items
 }
 
 # METADATA
@@ -73,7 +106,16 @@ part_2_item contains i if {
 	some i, item in input.items
 	not part_2(item)
 	some line in lines[i]
-	_in_part(line, _annex.part_2.assemblies_of)
+	line.material.form == "magnet"
+	_in_part(line, "magnets")
+}
+
+part_2_item contains i if {
+	some i, item in input.items
+	not part_2(item)
+	some line in lines[i]
+	line.control_code
+	_in_part(line, "magnets")
 }
 
 # METADATA
@@ -93,36 +135,41 @@ unknown_item contains i if {
 	items.classification(item).status == "unknown"
 }
 
-_cn_part_1[i] contains path if {
-	some i, _ in input.items
-	some path, line in lines[i]
+# METADATA
+# description: The Chinese-origin Part I lines of item i that are counted.
+counted[i] := [line |
+	some line in lines[i]
 	line.origin == "CN"
 	part_1(line)
-}
-
-_is_cn_part_1(i, path) if path in _cn_part_1[i]
-
-# A line inside a counted line is never counted again.
-_inside_counted(i, path) if {
-	count(path) > 2
-	some k in numbers.range_step(1, count(path) - 2, 2)
-	array.slice(path, 0, k) in _cn_part_1[i]
-}
-
-counted[i] contains path if {
+] if {
 	some i, _ in input.items
-	some path in _cn_part_1[i]
-	not _inside_counted(i, path)
 }
 
-_rate(from, to) := 1 if from == to
-
-_rate(from, to) := input.fx_rates[from][to] if from != to
-
-_rate(from, to) := 1 / input.fx_rates[to][from] if {
-	from != to
-	not input.fx_rates[from][to]
+# Chinese-origin lines that are read, not counted and have no bill of materials of their own.
+_cn_leaves[i] := [line |
+	some line in lines[i]
+	line.origin == "CN"
+	not line.bom
+	not part_1(line)
+] if {
+	some i, _ in input.items
 }
+
+# Rates into the item's currency, one per currency its counted lines use.
+_rates[i] := {currency: rate |
+	item := input.items[i]
+	some line in counted[i]
+	currency := line.value.currency
+	rate := _rate(currency, item.value.currency)
+} if {
+	some i, _ in input.items
+}
+
+_rate(from, to) := 1 if {
+	from == to
+} else := input.fx_rates[from][to] if {
+	input.fx_rates[from][to]
+} else := 1 / input.fx_rates[to][from]
 
 _line_field(line, field) := sprintf("bom[%s].%s", [line.id, field])
 
@@ -143,8 +190,7 @@ missing[i] contains {"field": "bom", "why": "a bill of materials is needed to fi
 
 missing[i] contains {"field": _line_field(line, "value"), "line": line.id, "why": "a Chinese-origin Part I line needs a value to be counted"} if {
 	some i, _ in input.items
-	some path in counted[i]
-	line := lines[i][path]
+	some line in counted[i]
 	not line.value.amount
 }
 
@@ -154,37 +200,29 @@ missing[i] contains {
 	"why": sprintf("line %s is valued in %s and the item in %s: give the rate", [line.id, line.value.currency, item.value.currency]),
 } if {
 	some i, item in input.items
-	some path in counted[i]
-	line := lines[i][path]
+	some line in counted[i]
 	line.value.amount
-	not _rate(line.value.currency, item.value.currency)
+	not _rates[i][line.value.currency]
 }
 
 missing[i] contains {"field": _line_field(line, "control_code"), "line": line.id, "why": "a Chinese-origin line that cannot be classified may be Annex 1 Part I content"} if {
 	some i, _ in input.items
-	some path, line in lines[i]
-	line.origin == "CN"
-	not _is_cn_part_1(i, path)
-	not _inside_counted(i, path)
-	count(object.get(line, "bom", [])) == 0
+	some line in _cn_leaves[i]
 	items.classification(line).status == "unknown"
 }
 
 missing[i] contains {"field": _line_field(line, "bom"), "line": line.id, "why": "a Chinese-origin listed rare-earth line that is not itself Part I may contain Part I content: give its bill of materials"} if {
 	some i, _ in input.items
-	some path, line in lines[i]
-	line.origin == "CN"
-	not _is_cn_part_1(i, path)
-	not _inside_counted(i, path)
-	count(object.get(line, "bom", [])) == 0
+	some line in _cn_leaves[i]
 	items.classification(line).status == "listed"
 }
 
-_content(i) := sum([(line.value.amount * _rate(line.value.currency, item.value.currency)) |
-	item := input.items[i]
-	some path in counted[i]
-	line := lines[i][path]
-])
+missing[i] contains {"field": _line_field(line, "bom"), "line": line.id, "why": sprintf("the bill of materials is read to a depth of %d levels: give line %s's content flattened at that level", [count(_levels[i]), line.id])} if {
+	some i, _ in input.items
+	some line in _levels[i][count(_levels[i]) - 1]
+	not _counted(line)
+	count(object.get(line, "bom", [])) > 0
+}
 
 # METADATA
 # description: >-
@@ -197,7 +235,7 @@ content[i] := {
 	"cn_content_value": cn,
 	"item_value": value,
 	"currency": item.value.currency,
-	"lines": sort([lines[i][path].id | some path in counted[i]]),
+	"lines": sort([line.id | some line in counted[i]]),
 	"remove_more_than": max([0, ((cn * threshold.denominator) - (value * threshold.numerator)) / threshold.denominator]),
 	"reaches_threshold": (cn * threshold.denominator) >= (value * threshold.numerator),
 } if {
@@ -205,5 +243,6 @@ content[i] := {
 	some i, item in input.items
 	not missing[i]
 	value := item.value.amount
-	cn := _content(i)
+	rates := _rates[i]
+	cn := sum([(line.value.amount * rates[line.value.currency]) | some line in counted[i]])
 }

@@ -49,8 +49,9 @@ _by_material(material) := {"status": "listed", "basis": "material", "codes": cod
 } else := {"status": "not_listed", "basis": "material", "codes": set(), "groups": set()}
 
 _material_codes(material) := {code |
-	some code in _matching(material)
-	not _more_specific_match(material, code)
+	matched := _matching(material)
+	some code in matched
+	not _more_specific_match(code, matched)
 }
 
 _matching(material) := {code |
@@ -63,8 +64,8 @@ _matching(material) := {code |
 }
 
 # A Tb-Dy-Fe alloy is the Tb-Dy-Fe entry, not also the Dy-Fe one: keep the entries naming the most elements.
-_more_specific_match(material, code) if {
-	some other in _matching(material)
+_more_specific_match(code, matched) if {
+	some other in matched
 	count(catalogue.entries[other].elements) > count(catalogue.entries[code].elements)
 	every element in catalogue.entries[code].elements {
 		element in catalogue.entries[other].elements

@@ -1,0 +1,19 @@
+# METADATA
+# title: Deliberately quadratic control policy
+# description: >-
+#   Not a policy: the benchmark's control. It compares every bill-of-materials line with every
+#   other one, so its evaluation time grows with the square of the BOM. The linearity check of
+#   `make bench` must flag it.
+package exportctl
+
+_lines := [line |
+	walk(input.items, [_, line])
+	is_object(line)
+	line.origin
+]
+
+decision := {"same_origin_pairs": count([1 |
+	some a in _lines
+	some b in _lines
+	a.origin == b.origin
+])}
