@@ -1,0 +1,184 @@
+"""The decision, as the contract defines it (`schemas/decision.schema.json`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from exportctl.errors import EngineError
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a provision comes from."""
+
+    instrument: str
+    """The legal instrument, e.g. `MOFCOM Announcement No. 61 of 2025`."""
+    article: str
+    """The article or clause within it, e.g. `Art. I(1)`."""
+    url: str
+    """The official text."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A provision that fired for one item."""
+
+    provision: str
+    """Stable provision id, e.g. `CN-REE-0061-01`."""
+    title: str
+    """One-line title of the provision."""
+    item: str
+    """Id of the item it fired for."""
+    outcome: str
+    """What the provision makes of the item (`license_required`, `licensed`, …)."""
+    citation: Citation
+    """Legal basis."""
+    facts: Mapping[str, Any]
+    """The facts of the transaction that made it fire."""
+    licence: Mapping[str, Any] | None
+    """`{id, issuer, valid_until}` of the held licence, when the outcome is `licensed`."""
+
+
+@dataclass(frozen=True)
+class ItemDecision:
+    """The outcome for one transferred item."""
+
+    id: str
+    """The item's id, echoed from the transaction."""
+    outcome: str
+    """The most severe outcome of the item's reasons."""
+    de_minimis: Mapping[str, Any] | None
+    """`{ratio, threshold, cn_content_value, item_value, currency, lines}`, when computed."""
+
+
+@dataclass(frozen=True)
+class NotApplied:
+    """A provision that matched the facts but was not in force on the transaction's date."""
+
+    provision: str
+    """Stable provision id."""
+    item: str
+    """Id of the item it matched."""
+    because: str
+    """Why it did not apply: not yet effective, suspended until …, lapsed."""
+    would_apply_from: str | None
+    """The day it applies from, when known."""
+
+
+@dataclass(frozen=True)
+class MissingFact:
+    """A fact the caller must supply for a definite answer."""
+
+    item: str
+    """Id of the item concerned."""
+    field: str
+    """The transaction field to fill in."""
+    why: str
+    """What the policy needs it for."""
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    """Which policy bundle and data gave the answer."""
+
+    revision: str
+    """Bundle revision: `sha256:` + 16 hex digits over the policy files."""
+    data_reviewed_on: str
+    """Day the legal data was last checked against the official texts."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer for one transaction."""
+
+    transaction_id: str
+    """The transaction's id, echoed."""
+    date: str
+    """The day of the transfer, echoed: every provision is applied as in force on it."""
+    outcome: str
+    """Most severe of the items' outcomes."""
+    licensing_policy: str | None
+    """With `license_required`: `presumption_of_denial`, `case_by_case` or `standard`."""
+    items: tuple[ItemDecision, ...]
+    """One entry per transferred item."""
+    reasons: tuple[Reason, ...]
+    """Every provision that fired."""
+    not_applied: tuple[NotApplied, ...]
+    """Provisions that matched but were not in force on `date`."""
+    missing_facts: tuple[MissingFact, ...]
+    """What the caller must supply; non-empty with `insufficient_information`."""
+    warnings: tuple[str, ...]
+    """Plain sentences the reader should know about."""
+    policy: PolicyInfo
+    """Policy bundle revision and data review date."""
+    raw: Mapping[str, Any]
+    """The decision exactly as OPA returned it."""
+    explanation: tuple[str, ...] = ()
+    """OPA's evaluation trace, one line per event, when `explain` was requested."""
+    metrics: Mapping[str, int] | None = None
+    """OPA's timers and counters (`timer_server_handler_ns`, …), when `metrics` was requested."""
+
+    @classmethod
+    def from_opa(
+        cls,
+        result: Mapping[str, Any],
+        explanation: tuple[str, ...] = (),
+        metrics: Mapping[str, int] | None = None,
+    ) -> Decision:
+        """Build a decision from OPA's `result`; `EngineError` if it breaks the contract."""
+        try:
+            return cls(
+                transaction_id=result["transaction_id"],
+                date=result["date"],
+                outcome=result["outcome"],
+                licensing_policy=result.get("licensing_policy"),
+                items=tuple(
+                    ItemDecision(
+                        id=item["id"], outcome=item["outcome"], de_minimis=item.get("de_minimis")
+                    )
+                    for item in result["items"]
+                ),
+                reasons=tuple(_reason(reason) for reason in result["reasons"]),
+                not_applied=tuple(
+                    NotApplied(
+                        provision=entry["provision"],
+                        item=entry["item"],
+                        because=entry["because"],
+                        would_apply_from=entry.get("would_apply_from"),
+                    )
+                    for entry in result.get("not_applied", ())
+                ),
+                missing_facts=tuple(
+                    MissingFact(item=fact["item"], field=fact["field"], why=fact["why"])
+                    for fact in result.get("missing_facts", ())
+                ),
+                warnings=tuple(result.get("warnings", ())),
+                policy=PolicyInfo(
+                    revision=result["policy"]["revision"],
+                    data_reviewed_on=result["policy"]["data_reviewed_on"],
+                ),
+                raw=result,
+                explanation=explanation,
+                metrics=metrics,
+            )
+        except KeyError as e:
+            raise EngineError(f"the policy's decision lacks the field {e}") from e
+        except TypeError as e:
+            raise EngineError(f"the policy's decision has a field of the wrong type: {e}") from e
+
+
+def _reason(reason: Mapping[str, Any]) -> Reason:
+    citation = reason["citation"]
+    return Reason(
+        provision=reason["provision"],
+        title=reason["title"],
+        item=reason["item"],
+        outcome=reason["outcome"],
+        citation=Citation(
+            instrument=citation["instrument"], article=citation["article"], url=citation["url"]
+        ),
+        facts=reason["facts"],
+        licence=reason.get("licence"),
+    )

@@ -1,0 +1,129 @@
+"""Validation of a transaction against `schemas/transaction.schema.json`."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from exportctl._paths import TRANSACTION_SCHEMA
+from exportctl.errors import ExportCtlError, InputError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
+
+_JSON_TYPES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+}
+
+
+def validate_transaction(transaction: object) -> None:
+    """Raise `InputError` naming the first field of `transaction` that breaks the schema."""
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator().iter_errors(transaction))
+    if error is not None:
+        raise InputError(*_describe(error))
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
+    try:
+        schema = orjson.loads(TRANSACTION_SCHEMA.read_bytes())
+    except OSError as e:
+        raise ExportCtlError(f"cannot read the transaction schema {TRANSACTION_SCHEMA}: {e}") from e
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    """`["items", 0, "value"]` -> `items[0].value`; the empty path is `(transaction)`."""
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else part
+    return path or "(transaction)"
+
+
+def _describe(error: ValidationError) -> tuple[str, str]:
+    """The field (JSON path) and a one-line message for a schema violation."""
+    path = list(error.absolute_path)
+    expected: Any = error.validator_value
+    instance: Any = error.instance
+    schema: Any = error.schema
+    match error.validator:
+        case "required":
+            missing = [name for name in expected if name not in instance]
+            return json_path([*path, missing[0]]), "is required"
+        case "additionalProperties" | "unevaluatedProperties":
+            known = schema.get("properties", {})
+            patterns = schema.get("patternProperties", {})
+            extra = [
+                name
+                for name in instance
+                if name not in known and not any(re.search(p, name) for p in patterns)
+            ]
+            return json_path([*path, extra[0]] if extra else path), "is not an allowed field"
+        case "type":
+            wanted = " or ".join(expected) if isinstance(expected, list) else expected
+            return json_path(path), f"must be {_article(wanted)}, not {_json_type(instance)}"
+        case "format":
+            return json_path(path), f"{_short(instance)} is not a valid {expected}"
+        case "pattern":
+            return json_path(path), f"{_short(instance)} does not match {expected}"
+        case "enum":
+            choices = ", ".join(_short(choice) for choice in expected[:8])
+            more = ", …" if len(expected) > 8 else ""
+            return json_path(path), f"{_short(instance)} is not one of {choices}{more}"
+        case "const":
+            return json_path(path), f"must be {_short(expected)}"
+        case "minItems":
+            return json_path(path), f"must have at least {_count(expected, 'item')}"
+        case "minLength":
+            return json_path(path), f"must be at least {_count(expected, 'character')} long"
+        case "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum":
+            bound = {
+                "minimum": "≥",
+                "maximum": "≤",
+                "exclusiveMinimum": ">",
+                "exclusiveMaximum": "<",
+            }
+            return json_path(path), f"must be {bound[error.validator]} {expected}"
+        case _:
+            return json_path(path), _truncate(" ".join(error.message.split()), 160)
+
+
+def _json_type(value: object) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _article(type_name: str) -> str:
+    return f"an {type_name}" if type_name[0] in "aeiou" else f"a {type_name}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _short(value: Any) -> str:
+    try:
+        text = orjson.dumps(value).decode()
+    except TypeError:
+        text = repr(value)
+    return _truncate(text, 60)
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Idempotent set-up: the project's .venv (editable install with dev tools) and OPA at
+# .tools/bin/opa. Safe to run on every `make` target; a second run only checks.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OPA_VERSION="1.22.3"
+OPA_GO_MIN="1.26.0" # the `go` directive of OPA v1.22.3's go.mod
+VENV="$ROOT/.venv"
+STAMP="$VENV/.exportctl-pyproject.sha256"
+TOOLS_BIN="$ROOT/.tools/bin"
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+setup_venv() {
+    if [[ ! -x "$VENV/bin/python" ]]; then
+        log "creating $VENV"
+        python3 -m venv "$VENV"
+    fi
+    local want have=""
+    want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+    [[ -f "$STAMP" ]] && have="$(cat "$STAMP")"
+    if [[ "$want" != "$have" ]]; then
+        log "installing exportctl and dev tools into .venv (pyproject.toml changed)"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "${ROOT}[dev]"
+        echo "$want" >"$STAMP"
+    fi
+}
+
+is_pinned_opa() {
+    local report
+    [[ -x "$1" ]] && report="$("$1" version 2>/dev/null)" || return 1
+    grep -qx "Version: $OPA_VERSION" <<<"$report"
+}
+
+go_toolchain_env() {
+    local have
+    have="$(go env GOVERSION)"
+    have="${have#go}"
+    if [[ "$(printf '%s\n%s\n' "$OPA_GO_MIN" "$have" | sort -V | head -n1)" != "$OPA_GO_MIN" ]]; then
+        log "go $have is older than $OPA_GO_MIN: letting go fetch a newer toolchain"
+        export GOTOOLCHAIN=auto
+    fi
+}
+
+setup_opa() {
+    local target="$TOOLS_BIN/opa" found=""
+    if is_pinned_opa "$target"; then
+        return
+    fi
+    mkdir -p "$TOOLS_BIN"
+    rm -f "$target"
+    if [[ -n "${OPA_BIN:-}" ]] && is_pinned_opa "$OPA_BIN"; then
+        found="$OPA_BIN"
+    elif command -v opa >/dev/null && is_pinned_opa "$(command -v opa)"; then
+        found="$(command -v opa)"
+    fi
+    if [[ -n "$found" ]]; then
+        log "using OPA $OPA_VERSION at $found"
+        ln -s "$(realpath "$found")" "$target"
+        return
+    fi
+    if ! command -v go >/dev/null; then
+        log "no OPA $OPA_VERSION found and no go to build it: install Go >= $OPA_GO_MIN or set OPA_BIN"
+        exit 1
+    fi
+    go_toolchain_env
+    log "building OPA $OPA_VERSION with go install (a few minutes the first time)"
+    GOBIN="$TOOLS_BIN" GOFLAGS=-trimpath go install "github.com/open-policy-agent/opa@v$OPA_VERSION"
+    is_pinned_opa "$target" || { log "built $target but it does not report $OPA_VERSION"; exit 1; }
+}
+
+setup_venv
+setup_opa

@@ -1,0 +1,45 @@
+"""Fixtures shared by the test suite: one real OPA for the whole session, and the contract."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from jsonschema import Draft202012Validator
+
+from exportctl import Sidecar
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def sidecar() -> Iterator[Sidecar]:
+    """One real OPA serving the project's policies, shared by the session."""
+    with Sidecar() as opa:
+        yield opa
+
+
+@pytest.fixture(scope="session")
+def opa_url(sidecar: Sidecar) -> str:
+    """Base URL of the session's OPA."""
+    return sidecar.url
+
+
+@pytest.fixture(scope="session")
+def decision_schema() -> Draft202012Validator:
+    """Validator for `schemas/decision.schema.json`, with format checks."""
+    schema = orjson.loads((ROOT / "schemas" / "decision.schema.json").read_bytes())
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+@pytest.fixture
+def unused_url() -> str:
+    """A loopback URL where nothing listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
