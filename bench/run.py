@@ -14,6 +14,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,23 +33,51 @@ def bom_transaction(lines: int) -> dict[str, Any]:
     groups = []
     for g in range(max(1, lines // 10)):
         children = [
-            {"id": f"A.{g}.1", "origin": "CN", "material": {"elements": ["Dy"], "form": "metal"},
-             "value": {"amount": 0.01, "currency": "USD"}},
-            {"id": f"A.{g}.2", "origin": "CN", "material": {"elements": ["Nd"], "form": "metal"},
-             "value": {"amount": 0.5, "currency": "USD"}},
-            {"id": f"A.{g}.3", "origin": "JP", "material": {"elements": ["Dy", "Fe"], "form": "alloy"},
-             "value": {"amount": 0.2, "currency": "EUR"},
-             "bom": [{"id": f"A.{g}.3.1", "origin": "CN", "material": {"elements": ["Dy"], "form": "metal"},
-                      "value": {"amount": 0.05, "currency": "EUR"}}]},
+            {
+                "id": f"A.{g}.1",
+                "origin": "CN",
+                "material": {"elements": ["Dy"], "form": "metal"},
+                "value": {"amount": 0.01, "currency": "USD"},
+            },
+            {
+                "id": f"A.{g}.2",
+                "origin": "CN",
+                "material": {"elements": ["Nd"], "form": "metal"},
+                "value": {"amount": 0.5, "currency": "USD"},
+            },
+            {
+                "id": f"A.{g}.3",
+                "origin": "JP",
+                "material": {"elements": ["Dy", "Fe"], "form": "alloy"},
+                "value": {"amount": 0.2, "currency": "EUR"},
+                "bom": [
+                    {
+                        "id": f"A.{g}.3.1",
+                        "origin": "CN",
+                        "material": {"elements": ["Dy"], "form": "metal"},
+                        "value": {"amount": 0.05, "currency": "EUR"},
+                    }
+                ],
+            },
         ]
         children += [
-            {"id": f"A.{g}.{k}", "origin": "KR", "material": {"elements": ["Fe"], "form": "other"},
-             "value": {"amount": 0.3, "currency": "USD"}}
+            {
+                "id": f"A.{g}.{k}",
+                "origin": "KR",
+                "material": {"elements": ["Fe"], "form": "other"},
+                "value": {"amount": 0.3, "currency": "USD"},
+            }
             for k in range(4, 9)
         ]
-        groups.append({"id": f"A.{g}", "origin": "KR",
-                       "material": {"elements": ["Nd", "Fe", "B", "Dy"], "form": "magnet"},
-                       "value": {"amount": 4, "currency": "USD"}, "bom": children})
+        groups.append(
+            {
+                "id": f"A.{g}",
+                "origin": "KR",
+                "material": {"elements": ["Nd", "Fe", "B", "Dy"], "form": "magnet"},
+                "value": {"amount": 4, "currency": "USD"},
+                "bom": children,
+            }
+        )
     return {
         "id": f"BENCH-{lines}",
         "date": "2026-12-15",
@@ -57,8 +86,15 @@ def bom_transaction(lines: int) -> dict[str, Any]:
         "parties": [{"role": "end_user", "name": "Bench Robotics", "country": "US"}],
         "end_use": {"categories": ["civil"]},
         "fx_rates": {"EUR": {"USD": 1.08}},
-        "items": [{"id": "A", "origin": "KR", "produced_with_cn_technologies": [],
-                   "value": {"amount": 5.0 * lines, "currency": "USD"}, "bom": groups}],
+        "items": [
+            {
+                "id": "A",
+                "origin": "KR",
+                "produced_with_cn_technologies": [],
+                "value": {"amount": 5.0 * lines, "currency": "USD"},
+                "bom": groups,
+            }
+        ],
     }
 
 
@@ -84,23 +120,30 @@ def measure(url: str, sizes: tuple[int, ...], *, with_validation: bool) -> list[
         n = repeats_for(lines)
         row: dict[str, float] = {"lines": lines}
         if with_validation:
-            row["client_ms"], _ = p50_ms(lambda: decide(tx, opa_url=url), n)
+            row["client_ms"], _ = p50_ms(partial(decide, tx, opa_url=url), n)
         row["client_no_validation_ms"], decisions = p50_ms(
-            lambda: decide(tx, opa_url=url, validate=False, metrics=True), n
+            partial(decide, tx, opa_url=url, validate=False, metrics=True), n
         )
         metrics = [d.metrics or {} for d in decisions]
-        row["opa_handler_ms"] = statistics.median(m["timer_server_handler_ns"] for m in metrics) / 1e6
+        row["opa_handler_ms"] = (
+            statistics.median(m["timer_server_handler_ns"] for m in metrics) / 1e6
+        )
         row["opa_eval_ms"] = statistics.median(m["timer_rego_query_eval_ns"] for m in metrics) / 1e6
         rows.append(row)
-        print(f"  {lines:>6} lines: " + ", ".join(f"{k} {v:.1f}" for k, v in row.items() if k != "lines"),
-              file=sys.stderr)
+        print(
+            f"  {lines:>6} lines: "
+            + ", ".join(f"{k} {v:.1f}" for k, v in row.items() if k != "lines"),
+            file=sys.stderr,
+        )
     return rows
 
 
 def marginal_ratio(rows: list[dict[str, float]], column: str) -> float:
-    """Cost per added line over the last interval divided by that over the first interval (from the 2nd size)."""
+    """Cost per added line over the last interval / over the first (from the 2nd size on)."""
+
     def per_line(a: dict[str, float], b: dict[str, float]) -> float:
         return (b[column] - a[column]) / (b["lines"] - a["lines"])
+
     first = per_line(rows[1], rows[2])
     last = per_line(rows[-2], rows[-1])
     return last / first if first > 0 else float("inf")
@@ -109,7 +152,8 @@ def marginal_ratio(rows: list[dict[str, float]], column: str) -> float:
 def table(rows: list[dict[str, float]], columns: list[str]) -> str:
     head = "| lines | " + " | ".join(columns) + " |\n|---:|" + "---:|" * len(columns) + "\n"
     return head + "".join(
-        f"| {int(r['lines'])} | " + " | ".join(f"{r[c]:.1f}" for c in columns) + " |\n" for r in rows
+        f"| {int(r['lines'])} | " + " | ".join(f"{r[c]:.1f}" for c in columns) + " |\n"
+        for r in rows
     )
 
 
@@ -129,15 +173,22 @@ def main() -> int:
         ratio = marginal_ratio(rows, column)
         verdicts.append((f"exportctl {column}", ratio, ratio <= LINEAR_TOLERANCE))
     control_ratio = marginal_ratio(control_rows, "opa_eval_ms")
-    verdicts.append(("quadratic control opa_eval_ms", control_ratio, control_ratio <= LINEAR_TOLERANCE))
-    print("## Linearity (marginal cost per line, last interval / first interval; linear if <= "
-          f"{LINEAR_TOLERANCE})\n")
+    verdicts.append(
+        ("quadratic control opa_eval_ms", control_ratio, control_ratio <= LINEAR_TOLERANCE)
+    )
+    print(
+        "## Linearity (marginal cost per line, last interval / first interval; linear if <= "
+        f"{LINEAR_TOLERANCE})\n"
+    )
     print("| series | ratio | linear |\n|---|---:|---|")
     for name, ratio, linear in verdicts:
         print(f"| {name} | {ratio:.2f} | {'yes' if linear else 'NO'} |")
     five_k = next(r for r in rows if r["lines"] == 5_000)
-    print(f"\n5,000-line BOM through a warm sidecar: client p50 {five_k['client_ms']:.1f} ms "
-          f"(target <= {TARGET_5K_P50_MS:.0f} ms), without validation {five_k['client_no_validation_ms']:.1f} ms.")
+    print(
+        f"\n5,000-line BOM through a warm sidecar: client p50 {five_k['client_ms']:.1f} ms "
+        f"(target <= {TARGET_5K_P50_MS:.0f} ms), "
+        f"without validation {five_k['client_no_validation_ms']:.1f} ms."
+    )
     print("\n## Quadratic control policy (p50, ms)\n")
     print(table(control_rows, ["client_no_validation_ms", "opa_eval_ms"]))
     opa_linear = all(linear for name, _, linear in verdicts if name == "exportctl opa_eval_ms")

@@ -116,11 +116,11 @@ _warnings contains w.message if {
 _most_severe(outcomes) := [o | some o in _severity; o in outcomes][0]
 
 # An item nothing speaks to is not_required: the least severe outcome joins every set.
-_item_outcome(id) := _most_severe(({"not_required"} | {r.outcome | some r in _reasons; r.item == id}) | {
+_item_outcome(id) := _most_severe((({"not_required"} | {r.outcome | some r in _reasons; r.item == id}) | {
 "insufficient_information" |
 	some m in _missing
 	m.item == id
-})
+}))
 
 _items := [object.union_n(array.concat(
 	[{

@@ -12,8 +12,19 @@ _lines := [line |
 	line.origin
 ]
 
-decision := {"same_origin_pairs": count([1 |
-	some a in _lines
-	some b in _lines
-	a.origin == b.origin
-])}
+decision := {
+	"transaction_id": input.id,
+	"date": input.date,
+	"outcome": "not_required",
+	"items": [],
+	"reasons": [],
+	"not_applied": [],
+	"missing_facts": [],
+	"warnings": [],
+	"policy": {"revision": "quadratic-control", "data_reviewed_on": input.date},
+	"same_origin_pairs": count([1 |
+		some a in _lines
+		some b in _lines
+		a.origin == b.origin
+	]),
+}

@@ -7,6 +7,7 @@
 #   materials. Every per-item result is a rule keyed by the item's index, so it is computed once.
 package exportctl.lib.annex1
 
+import data.exportctl.config
 import data.exportctl.instruments
 import data.exportctl.lib.items
 
@@ -149,7 +150,7 @@ counted[i] := [line |
 _cn_leaves[i] := [line |
 	some line in lines[i]
 	line.origin == "CN"
-	not line.bom
+	count(object.get(line, "bom", [])) == 0
 	not part_1(line)
 ] if {
 	some i, _ in input.items
@@ -180,8 +181,11 @@ _line_field(line, field) := sprintf("bom[%s].%s", [line.id, field])
 #   could hold Part I content but cannot be classified or opened.
 missing[i] contains {"field": "value", "why": "the item's value (greater than 0) is the denominator of the 0.1 % content ratio"} if {
 	some i, item in input.items
-	not item.value.amount > 0
+	not _valued(item)
 }
+
+# A helper, not `not item.value.amount > 0`: negating a comparison with an undefined operand fails.
+_valued(item) if item.value.amount > 0
 
 missing[i] contains {"field": "bom", "why": "a bill of materials is needed to find Chinese-origin Annex 1 Part I content"} if {
 	some i, item in input.items
@@ -232,17 +236,18 @@ missing[i] contains {"field": _line_field(line, "bom"), "line": line.id, "why": 
 content[i] := {
 	"ratio": cn / value,
 	"threshold": threshold.ratio,
-	"cn_content_value": cn,
-	"item_value": value,
+	"cn_content_value": cn / units,
+	"item_value": value / units,
 	"currency": item.value.currency,
 	"lines": sort([line.id | some line in counted[i]]),
-	"remove_more_than": max([0, ((cn * threshold.denominator) - (value * threshold.numerator)) / threshold.denominator]),
+	"remove_more_than": max([0, (cn * threshold.denominator) - (value * threshold.numerator)]) / (threshold.denominator * units),
 	"reaches_threshold": (cn * threshold.denominator) >= (value * threshold.numerator),
 } if {
 	threshold := instruments.mofcom_2025_061.clauses.content_rule.threshold
+	units := config.money_units_per_currency_unit.value
 	some i, item in input.items
 	not missing[i]
-	value := item.value.amount
+	value := round(item.value.amount * units)
 	rates := _rates[i]
-	cn := sum([(line.value.amount * rates[line.value.currency]) | some line in counted[i]])
+	cn := sum([round((line.value.amount * rates[line.value.currency]) * units) | some line in counted[i]])
 }

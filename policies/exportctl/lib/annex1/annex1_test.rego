@@ -83,3 +83,17 @@ test_direct_rate if {
 	c := annex1.content[0] with input as tx
 	c.cn_content_value == 3
 }
+
+test_assembly_with_a_magnet_given_by_code if {
+	tx := _tx({"bom": [{"id": "A.1", "origin": "KR", "control_code": "1C902.a.4"}]})
+	annex1.part_2_item == {0} with input as tx
+}
+
+test_bom_deeper_than_read_is_a_missing_fact if {
+	leaf := _line("deep", "CN", _dy, 5)
+	deep := {"id": "L9", "origin": "KR", "bom": [{"id": "L8", "origin": "KR", "bom": [{"id": "L7", "origin": "KR", "bom": [{"id": "L6", "origin": "KR", "bom": [{"id": "L5", "origin": "KR", "bom": [{"id": "L4", "origin": "KR", "bom": [{"id": "L3", "origin": "KR", "bom": [{"id": "L2", "origin": "KR", "bom": [leaf]}]}]}]}]}]}]}]}
+	missing := annex1.missing[0] with input as _tx({"material": _magnet, "bom": [deep]})
+	some m in missing
+	m.line == "L2"
+	contains(m.why, "depth of 8 levels")
+}

@@ -40,3 +40,9 @@ needs(chain, item, missing) := object.union(
 # METADATA
 # description: A warning sentence of the provision, shown while its clause is in force.
 warning(chain, message) := {"clause": provision(chain).custom.clause, "message": message}
+
+# METADATA
+# description: >-
+#   A finding like `finding` that cites the clause `clause_ref` ("instrument/clause") instead of the
+#   provision's own: for a provision that applies one of several records, e.g. the listing that matched.
+finding_for(chain, clause_ref, item, outcome, facts) := object.union(finding(chain, item, outcome, facts), {"clause": clause_ref})

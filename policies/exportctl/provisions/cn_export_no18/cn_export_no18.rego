@@ -17,6 +17,7 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.cn_export_no18
 
+import data.exportctl.catalogue
 import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
@@ -64,6 +65,16 @@ findings contains result.needs(rego.metadata.chain(), item.id, [{
 }]) if {
 	some item in _in_scope
 	items.classification(item).status == "unknown"
+	_may_be_listed_here(item)
+}
+
+# Unknown from its material only matters here when the material holds one of this clause's elements.
+_may_be_listed_here(item) if not item.material
+
+_may_be_listed_here(item) if {
+	some element in item.material.elements
+	some group in _clause.covers_groups
+	catalogue.groups[group].element == element
 }
 
 _why_unclassified(item) := sprintf(

@@ -58,6 +58,11 @@ test_missing_classification[note] if {
 	contains(f.missing[0].why, tc.why)
 }
 
+test_other_rare_earths_are_not_asked_for_here if {
+	item := {"material": {"elements": ["Er", "Si", "O"], "form": "other"}}
+	count(cn_export_no18.findings) == 0 with input as _tx(item)
+}
+
 test_warns_when_not_listed_contradicts_material if {
 	item := {"control_code": "not_listed", "material": {"elements": ["Sm", "Co"], "form": "magnet"}}
 	some w in cn_export_no18.warnings with input as _tx(item)

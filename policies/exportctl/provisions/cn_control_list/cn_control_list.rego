@@ -1,0 +1,93 @@
+# METADATA
+# title: Dual-use items may not go to a party on the export-control control list
+# description: >-
+#   MOFCOM prohibits exports of dual-use items to the entities it puts on the control list, and to
+#   units they own 50 % or more. Listings that bind overseas transferors also forbid them to transfer
+#   Chinese-origin dual-use items to a listed entity. Each finding cites the listing that matched, so
+#   it applies from that listing's date. Watch-list matches do not prohibit.
+# related_resources:
+#   - description: Dual-use Items Export Control Regulation, Arts. 28-29 (S68)
+#     ref: http://www.csrcare.com/Law/LawShowEn?id=233583
+#   - description: Control-list listing of 24 April 2026, secondary report (S55)
+#     ref: https://www.thedefensenews.com/China-Adds-Seven-European-Entities-to-Export-Control-List-Bans-Dual-Use-Item-Exports-Over-Taiwan-Links/
+#   - description: Control-list listing of 22 June 2026, secondary report (S57)
+#     ref: https://source.benchmarkminerals.com/article/china-targets-us-rare-earth-and-defence-linked-entities-with-dual-use-export-ban
+# custom:
+#   id: CN-LIST-01
+#   clause: state_council_2024_792/control_list
+# schemas:
+#   - input: schema["transaction.schema"]
+package exportctl.provisions.cn_control_list
+
+import data.exportctl.lib.clauses
+import data.exportctl.lib.items
+import data.exportctl.lib.parties
+import data.exportctl.lib.result
+
+_listed_elements := {e |
+	some ref in clauses.record(result.provision(rego.metadata.chain()).custom.clause).dual_use_elements_from
+	some e in clauses.record(ref).elements
+}
+
+_matches contains m if {
+	some m in parties.all_matches(input)
+	m.list == "control_list"
+}
+
+_reaches(_, _) if input.transferor.country == "CN"
+
+_reaches(m, item) if {
+	input.transferor.country != "CN"
+	clauses.record(m.clause).binds_overseas_transferors
+	item.origin == "CN"
+}
+
+_dual_use(item) if items.classification(item).status == "listed"
+
+_dual_use(item) if {
+	item.control_code
+	item.control_code != "not_listed"
+}
+
+# Gallium, germanium and antimony items are listed by element in their own instruments' records.
+_dual_use(item) if {
+	object.get(item, "control_code", "") != "not_listed"
+	some element in item.material.elements
+	element in _listed_elements
+}
+
+_undetermined(item) if {
+	not item.control_code
+	not _dual_use(item)
+}
+
+_facts(m, item) := object.union(
+	object.filter(m, ["party", "role", "entity", "via", "owner", "share", "list"]),
+	object.union(object.filter(item, ["origin"]), {
+		"control_codes": sort(items.classification(item).codes),
+		"transferor_country": input.transferor.country,
+		"destination": input.destination,
+	}),
+)
+
+findings contains result.finding_for(rego.metadata.chain(), m.clause, item.id, "prohibited", _facts(m, item)) if {
+	some m in _matches
+	some item in input.items
+	_reaches(m, item)
+	_dual_use(item)
+}
+
+# The needs finding cites the Regulation, so it is asked only while the matched listing applies.
+findings contains result.needs(rego.metadata.chain(), item.id, [{
+	"field": "control_code",
+	"why": sprintf(
+		"party %s matches the control-list entry %s (%s): give the item's control-list classification (control_code, or not_listed) to tell whether it is a dual-use item",
+		[m.party, m.entity, m.clause],
+	),
+}]) if {
+	some m in _matches
+	clauses.status(m.clause, input.date).in_force
+	some item in input.items
+	_reaches(m, item)
+	_undetermined(item)
+}

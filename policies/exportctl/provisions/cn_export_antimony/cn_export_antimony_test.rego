@@ -1,0 +1,52 @@
+package exportctl.provisions.cn_export_antimony_test
+
+import data.exportctl
+import data.exportctl.provisions.cn_export_antimony
+
+_sb := {"material": {"elements": ["Sb"], "form": "metal"}}
+
+_tx(patch, item) := object.union(
+	{
+		"id": "T",
+		"date": "2026-05-01",
+		"transferor": {"name": "Exporter", "country": "CN"},
+		"destination": "DE",
+		"items": [object.union({"id": "1", "origin": "CN"}, item)],
+	},
+	patch,
+)
+
+test_fires[note] if {
+	some note, item in {
+		"antimony metal": _sb,
+		"antimony oxide": {"material": {"elements": ["Sb", "O"], "form": "oxide"}},
+		"indium antimonide": {"material": {"elements": ["In", "Sb"], "form": "compound"}},
+		"smelting technology": object.union(_sb, {"kind": "technology"}),
+	}
+	{[f.outcome, f.facts.elements] | some f in cn_export_antimony.findings with input as _tx({}, item)} == {["license_required", ["Sb"]]}
+}
+
+test_does_not_fire[note] if {
+	some note, tc in {
+		"no antimony": {"patch": {}, "item": {"material": {"elements": ["Ga"], "form": "metal"}}},
+		"declared not listed": {"patch": {}, "item": object.union(_sb, {"control_code": "not_listed"})},
+		"transfer inside China": {"patch": {"destination": "CN"}, "item": _sb},
+		"overseas transferor": {"patch": {"transferor": {"name": "X", "country": "VN"}}, "item": _sb},
+	}
+	count(cn_export_antimony.findings) == 0 with input as _tx(tc.patch, tc.item)
+}
+
+_mine(d) := {[r.item, r.outcome] | some r in d.reasons; r.provision == "CN-SB-2024-01"}
+
+_not_applied(d) := {[n.item, n.would_apply_from] | some n in d.not_applied; n.provision == "CN-SB-2024-01"}
+
+test_effective_date_boundary[date] if {
+	some date, want in {
+		"2024-09-14": {"reasons": set(), "not_applied": {["1", "2024-09-15"]}},
+		"2024-09-15": {"reasons": {["1", "license_required"]}, "not_applied": set()},
+		"2024-09-16": {"reasons": {["1", "license_required"]}, "not_applied": set()},
+	}
+	d := exportctl.decision with input as _tx({"date": date}, _sb)
+	_mine(d) == want.reasons
+	_not_applied(d) == want.not_applied
+}

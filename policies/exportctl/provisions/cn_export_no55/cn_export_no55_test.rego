@@ -1,0 +1,46 @@
+package exportctl.provisions.cn_export_no55_test
+
+import data.exportctl
+import data.exportctl.provisions.cn_export_no55
+
+_tx(patch, item) := object.union(
+	{
+		"id": "T",
+		"date": "2026-12-01",
+		"transferor": {"name": "Exporter", "country": "CN"},
+		"destination": "KR",
+		"items": [object.union({"id": "1", "origin": "CN"}, item)],
+	},
+	patch,
+)
+
+test_fires[category] if {
+	some category in ["superhard_material"]
+	{[f.outcome, f.facts.category] | some f in cn_export_no55.findings with input as _tx({}, {"category": category})} == {["license_required", category]}
+}
+
+test_does_not_fire[note] if {
+	some note, tc in {
+		"another category": {"patch": {}, "item": {"category": "graphite_anode"}},
+		"no category": {"patch": {}, "item": {"control_code": "not_listed"}},
+		"transfer inside China": {"patch": {"destination": "CN"}, "item": {"category": ["superhard_material"][0]}},
+		"overseas transferor": {"patch": {"transferor": {"name": "X", "country": "KR"}}, "item": {"category": ["superhard_material"][0]}},
+	}
+	count(cn_export_no55.findings) == 0 with input as _tx(tc.patch, tc.item)
+}
+
+_mine(d) := {[r.item, r.outcome] | some r in d.reasons; r.provision == "CN-0055-01"}
+
+_not_applied(d) := {[n.item, n.would_apply_from] | some n in d.not_applied; n.provision == "CN-0055-01"}
+
+test_date_boundaries[date] if {
+	some date, want in {
+		"2025-11-06": {"reasons": set(), "not_applied": {["1", "2026-11-11"]}},
+		"2025-11-08": {"reasons": set(), "not_applied": {["1", "2026-11-11"]}},
+		"2026-11-10": {"reasons": set(), "not_applied": {["1", "2026-11-11"]}},
+		"2026-11-11": {"reasons": {["1", "license_required"]}, "not_applied": set()},
+	}
+	d := exportctl.decision with input as _tx({"date": date}, {"category": ["superhard_material"][0]})
+	_mine(d) == want.reasons
+	_not_applied(d) == want.not_applied
+}

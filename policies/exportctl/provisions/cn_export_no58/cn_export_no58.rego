@@ -1,0 +1,35 @@
+# METADATA
+# title: Export from China of listed lithium-battery and graphite-anode items needs a licence
+# description: >-
+#   MOFCOM/GAC Announcement No. 58 of 2025 requires a dual-use export licence for Li-ion cells and
+#   packs of 300 Wh/kg or more, high-density LFP cathode, cathode precursors, artificial-graphite anode
+#   and the listed production equipment and technologies. No control codes were retrieved, so the
+#   item's declared category decides. It was due on 8 November 2025 and suspended by No. 70 of 2025
+#   before it began.
+# related_resources:
+#   - description: Stored copy of the item list (S17)
+#     ref: https://www.katepardey.com/2025-10/ART-36008-8120-30671913.html
+#   - description: Secondary report (S18)
+#     ref: https://longbridge.cn/news/260418920
+# custom:
+#   id: CN-0058-01
+#   clause: mofcom_gac_2025_058/items_licence
+# schemas:
+#   - input: schema["transaction.schema"]
+package exportctl.provisions.cn_export_no58
+
+import data.exportctl.lib.clauses
+import data.exportctl.lib.result
+
+_clause := clauses.record(result.provision(rego.metadata.chain()).custom.clause)
+
+findings contains result.finding(rego.metadata.chain(), item.id, "license_required", {
+	"category": item.category,
+	"transferor_country": input.transferor.country,
+	"destination": input.destination,
+}) if {
+	input.transferor.country == "CN"
+	input.destination != "CN"
+	some item in input.items
+	item.category in _clause.categories
+}

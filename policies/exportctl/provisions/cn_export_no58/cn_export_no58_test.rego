@@ -1,0 +1,54 @@
+package exportctl.provisions.cn_export_no58_test
+
+import data.exportctl
+import data.exportctl.provisions.cn_export_no58
+
+_tx(patch, item) := object.union(
+	{
+		"id": "T",
+		"date": "2026-12-01",
+		"transferor": {"name": "Exporter", "country": "CN"},
+		"destination": "KR",
+		"items": [object.union({"id": "1", "origin": "CN"}, item)],
+	},
+	patch,
+)
+
+test_fires[category] if {
+	some category in ["lithium_battery_300whkg", "lfp_cathode_high_density", "cathode_precursor", "graphite_anode", "battery_production_equipment"]
+	{[f.outcome, f.facts.category] | some f in cn_export_no58.findings with input as _tx({}, {"category": category})} == {["license_required", category]}
+}
+
+test_does_not_fire[note] if {
+	some note, tc in {
+		"another category": {"patch": {}, "item": {"category": "superhard_material"}},
+		"no category": {"patch": {}, "item": {"control_code": "not_listed"}},
+		"transfer inside China": {"patch": {"destination": "CN"}, "item": {"category": ["lithium_battery_300whkg", "lfp_cathode_high_density", "cathode_precursor", "graphite_anode", "battery_production_equipment"][0]}},
+		"overseas transferor": {"patch": {"transferor": {"name": "X", "country": "KR"}}, "item": {"category": ["lithium_battery_300whkg", "lfp_cathode_high_density", "cathode_precursor", "graphite_anode", "battery_production_equipment"][0]}},
+	}
+	count(cn_export_no58.findings) == 0 with input as _tx(tc.patch, tc.item)
+}
+
+_mine(d) := {[r.item, r.outcome] | some r in d.reasons; r.provision == "CN-0058-01"}
+
+_not_applied(d) := {[n.item, n.would_apply_from] | some n in d.not_applied; n.provision == "CN-0058-01"}
+
+test_date_boundaries[date] if {
+	some date, want in {
+		"2025-11-06": {"reasons": set(), "not_applied": {["1", "2026-11-11"]}},
+		"2025-11-08": {"reasons": set(), "not_applied": {["1", "2026-11-11"]}},
+		"2026-11-10": {"reasons": set(), "not_applied": {["1", "2026-11-11"]}},
+		"2026-11-11": {"reasons": {["1", "license_required"]}, "not_applied": set()},
+	}
+	d := exportctl.decision with input as _tx({"date": date}, {"category": ["lithium_battery_300whkg", "lfp_cathode_high_density", "cathode_precursor", "graphite_anode", "battery_production_equipment"][0]})
+	_mine(d) == want.reasons
+	_not_applied(d) == want.not_applied
+}
+
+# legal-facts §10 #23: 310 Wh/kg cells during the suspension; No. 58 never took effect.
+test_case_23_high_energy_cells_suspended if {
+	d := exportctl.decision with input as _tx({"date": "2026-03-01"}, {"category": "lithium_battery_300whkg", "description": "310 Wh/kg Li-ion cells", "material": {"elements": ["Li", "Ni", "Co", "Mn", "O", "C"], "form": "other"}})
+	d.outcome == "not_required"
+	_mine(d) == set()
+	_not_applied(d) == {["1", "2026-11-11"]}
+}
