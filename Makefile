@@ -3,7 +3,7 @@ COVERAGE_MIN ?= 100
 EXAMPLE ?= examples/cn-export-tb-magnet.json
 BIN := .venv/bin
 
-.PHONY: help setup run test bundle bench
+.PHONY: help setup run test bundle bench docs
 
 help:
 	@echo "make setup   create .venv and build OPA 1.22.3 into .tools/bin (idempotent)"
@@ -11,6 +11,7 @@ help:
 	@echo "make test    opa fmt/check/test (coverage >= $(COVERAGE_MIN) %), ruff, mypy, pytest"
 	@echo "make bundle  build build/bundle.tar.gz for a production OPA"
 	@echo "make bench   run bench/run.py"
+	@echo "make docs    regenerate the generated parts of README.md and docs/"
 
 setup:
 	@scripts/setup.sh
@@ -29,3 +30,6 @@ bundle: setup
 
 bench: setup
 	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; else echo "bench/run.py does not exist yet"; fi
+
+docs: setup
+	@$(BIN)/python -m exportctl._docs

@@ -15,13 +15,17 @@ import data.exportctl.lib.clauses
 # entrypoint: true
 clauses_on_date[ref] := object.union(
 	object.filter(record, ["citation", "effective_from", "effective_until", "confidence", "summary"]),
-	{"status": status, "published_on": instruments[id].published_on},
+	{
+		"status": status,
+		"published_on": instruments[id].published_on,
+		"suspensions": [object.union(s, {"by": instruments[s.by].citation}) | some s in clauses.suspensions(ref)],
+	},
 ) if {
 	some id, instrument in instruments
 	some name, _ in instrument.clauses
 	ref := concat("/", [id, name])
 	record := clauses.record(ref)
-	status := object.remove(clauses.status(ref, input.date), ["warnings"])
+	status := clauses.status(ref, input.date)
 }
 
 # METADATA

@@ -18,8 +18,11 @@ _severity := ["prohibited", "license_required", "insufficient_information", "lic
 
 _policy_severity := ["presumption_of_denial", "case_by_case", "standard"]
 
-_findings contains object.union(f, {"status": clauses.status(f.clause, input.date)}) if {
+# Each finding is also a trace note, so `--explain notes` shows what every provision found.
+_findings contains object.union(f, {"status": status}) if {
 	some f in data.exportctl.provisions[_].findings
+	status := clauses.status(f.clause, input.date)
+	trace(sprintf("%s on item %s: %s (%s)", [f.provision, f.item, f.outcome, object.get(status, "because", "in force")]))
 }
 
 _fired contains f if {

@@ -56,6 +56,17 @@ SourceArgument = Annotated[
 ]
 
 
+OpaUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar="EXPORTCTL_OPA_URL",
+        help="Base URL of a running OPA that serves the exportctl bundle. Without it, "
+        "exportctl starts a local OPA sidecar with the project's policies and stops it after.",
+        show_default=False,
+    ),
+]
+
+
 @app.command("decide")
 def decide_command(
     source: SourceArgument,
@@ -69,15 +80,7 @@ def decide_command(
             "for programs (the decision exactly as OPA returned it).",
         ),
     ] = OutputFormat.table,
-    opa_url: Annotated[
-        str | None,
-        typer.Option(
-            envvar="EXPORTCTL_OPA_URL",
-            help="Base URL of a running OPA that serves the exportctl bundle. Without it, "
-            "exportctl starts a local OPA sidecar with the project's policies and stops it after.",
-            show_default=False,
-        ),
-    ] = None,
+    opa_url: OpaUrlOption = None,
     explain: Annotated[
         Explain | None,
         typer.Option(
@@ -173,6 +176,67 @@ def bundle_command(
     except ExportCtlError as e:
         _fail(str(e), EXIT_ENGINE)
     typer.echo(f"wrote {output} (revision {bundle_revision})")
+
+
+@app.command("provisions")
+def provisions_command(
+    date: Annotated[
+        str | None,
+        typer.Option(
+            help="Day to report each provision's status on (YYYY-MM-DD). Default: today.",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, json or markdown.")
+    ] = OutputFormat.table,
+    opa_url: OpaUrlOption = None,
+) -> None:
+    """List every provision the bundle encodes and its status on a day.
+
+    Id, title, instrument and article, source, first day in effect and the status on DATE (in
+    force, suspended until ..., not yet in force, lapsed), read from the bundle's METADATA and
+    its clause calendar.
+
+    Example: `exportctl provisions --date 2026-12-01 --format markdown`
+    """
+    import dataclasses
+    import datetime
+
+    from exportctl._provisions import markdown_table, provisions
+
+    day = date or datetime.date.today().isoformat()
+    try:
+        datetime.date.fromisoformat(day)
+    except ValueError:
+        _fail(f"--date: {day!r} is not a date (YYYY-MM-DD)", EXIT_USAGE)
+    try:
+        rows = provisions(day, opa_url)
+    except ExportCtlError as e:
+        _fail(str(e), EXIT_ENGINE)
+    if output_format is OutputFormat.json:
+        typer.echo(orjson.dumps([dataclasses.asdict(p) for p in rows], option=orjson.OPT_INDENT_2))
+    elif output_format is OutputFormat.markdown:
+        typer.echo(markdown_table(rows, day), nl=False)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"Provisions on {day}", show_lines=True)
+        for column in (
+            "provision",
+            "title",
+            "legal basis",
+            "in effect from",
+            "suspended",
+            "status",
+        ):
+            table.add_column(column)
+        for p in rows:
+            basis = f"{p.instrument}, {p.article}\n{p.source}"
+            suspended = "\n".join(p.suspended) or "—"
+            table.add_row(p.id, p.title, basis, p.effective_from, suspended, p.status)
+        Console().print(table)
 
 
 def _read_transaction(source: str) -> Any:

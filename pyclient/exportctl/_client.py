@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -52,18 +52,29 @@ class OpaClient:
         metrics: bool = False,
     ) -> Decision:
         """POST the transaction to the decision rule; no schema validation here."""
-        import requests
-
-        try:
-            body = orjson.dumps({"input": transaction})
-        except TypeError as e:
-            raise InputError("(transaction)", f"cannot be encoded as JSON: {e}") from e
         params: dict[str, str] = {}
         if explain is not None:
             params.update(explain=explain.value, pretty="true")
         if metrics:
             params["metrics"] = "true"
-        url = self.base_url + DECISION_PATH
+        answer = self.query(DECISION_PATH, transaction, params)
+        return Decision.from_opa(
+            answer["result"],
+            explanation=tuple(line for line in answer.get("explanation") or () if line),
+            metrics=answer.get("metrics"),
+        )
+
+    def query(
+        self, path: str, input_document: Any, params: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """POST `input_document` to the data API at `path`; OPA's whole answer, with a `result`."""
+        import requests
+
+        try:
+            body = orjson.dumps({"input": input_document})
+        except TypeError as e:
+            raise InputError("(transaction)", f"cannot be encoded as JSON: {e}") from e
+        url = self.base_url + path
         try:
             response = self._session.post(url, data=body, params=params, timeout=self.timeout)
         except requests.Timeout as e:
@@ -81,14 +92,9 @@ class OpaClient:
             raise EngineError(message, code)
         if "result" not in answer:
             raise UndefinedDecisionError(
-                f"OPA at {self.base_url} has no decision at {DECISION_PATH}:"
-                " is the exportctl bundle loaded?"
+                f"OPA at {self.base_url} has no decision at {path}: is the exportctl bundle loaded?"
             )
-        return Decision.from_opa(
-            answer["result"],
-            explanation=tuple(line for line in answer.get("explanation") or () if line),
-            metrics=answer.get("metrics"),
-        )
+        return cast(dict[str, Any], answer)
 
     def close(self) -> None:
         """Close the kept-alive connections."""
@@ -111,7 +117,9 @@ _clients: dict[str, OpaClient] = {}
 _clients_lock = threading.Lock()
 
 
-def _client_for(base_url: str) -> OpaClient:
+def client_for(base_url: str | None) -> OpaClient:
+    """The kept-alive client for `base_url`, or for this process's sidecar when it is None."""
+    base_url = base_url or default_sidecar().url
     with _clients_lock:
         if base_url not in _clients:
             _clients[base_url] = OpaClient(base_url)
@@ -134,6 +142,4 @@ def decide(
     """
     if validate:
         validate_transaction(transaction)
-    return _client_for(opa_url or default_sidecar().url).decide(
-        transaction, explain=explain, metrics=metrics
-    )
+    return client_for(opa_url).decide(transaction, explain=explain, metrics=metrics)

@@ -35,6 +35,10 @@ _suspensions[ref] contains object.union(s, {"by": by, "end": _end(s)}) if {
 	ref := concat("/", [s.instrument, name])
 }
 
+# METADATA
+# description: The suspensions recorded for a clause, each {by, from, through?}, sorted by start.
+suspensions(ref) := sort([object.filter(s, ["by", "from", "through"]) | some s in _suspensions[ref]])
+
 _repeals[ref] contains object.union(r, {"by": by}) if {
 	some by, instrument in instruments
 	some r in instrument.repeals
@@ -68,13 +72,26 @@ _covering(ref, date) := {s |
 
 # METADATA
 # description: >-
-#   The clause's status on a date: {in_force, because?, would_apply_from?, warnings}.
+#   The clause's status on a date: {in_force, state (in_force, not_yet_in_force, suspended or
+#   lapsed), because?, would_apply_from?, warnings}.
 #   would_apply_from is the first later day on which the clause applies, when one is known.
-status(ref, date) := {"in_force": false, "because": sprintf("lapsed: %s ceased to apply on %s", [ref, _until(ref)]), "warnings": set()} if {
+status(ref, date) := {
+	"in_force": false,
+	"state": "lapsed",
+	"because": sprintf("lapsed: %s ceased to apply on %s", [ref, _until(ref)]),
+	"warnings": set(),
+} if {
 	date >= _until(ref)
-} else := object.union({"in_force": false, "because": concat("; ", _reasons_not_in_force(ref, date)), "warnings": set()}, _resumes(ref, date)) if {
+} else := object.union(
+	{"in_force": false, "state": _state(ref, date), "because": concat("; ", _reasons_not_in_force(ref, date)), "warnings": set()},
+	_resumes(ref, date),
+) if {
 	count(_reasons_not_in_force(ref, date)) > 0
-} else := {"in_force": true, "warnings": _after_window_warnings(ref, date)}
+} else := {"in_force": true, "state": "in_force", "warnings": _after_window_warnings(ref, date)}
+
+_state(ref, date) := "suspended" if {
+	count(_covering(ref, date)) > 0
+} else := "not_yet_in_force"
 
 _reasons_not_in_force(ref, date) := array.concat(
 	[sprintf("not yet in force: %s applies from %s", [ref, record(ref).effective_from]) | date < record(ref).effective_from],

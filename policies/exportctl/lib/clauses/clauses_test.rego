@@ -49,7 +49,7 @@ test_record_carries_citation if {
 
 test_window_boundaries[note] if {
 	some note, tc in {
-		"day before effect": {"ref": "law_a/one", "date": "2025-10-08", "in_force": false, "from": "2025-10-09"},
+		"day before effect": {"ref": "law_a/one", "date": "2025-10-08", "in_force": false, "from": "2025-10-09", "state": "not_yet_in_force"},
 		"first day": {"ref": "law_a/one", "date": "2025-10-09", "in_force": true},
 		"last day before suspension": {"ref": "law_a/one", "date": "2025-11-06", "in_force": true},
 		"first suspended day": {"ref": "law_a/one", "date": "2025-11-07", "in_force": false, "from": "2026-11-11"},
@@ -60,6 +60,7 @@ test_window_boundaries[note] if {
 	st := clauses.status(tc.ref, tc.date) with data.exportctl.instruments as _instruments
 	st.in_force == tc.in_force
 	object.get(st, "would_apply_from", null) == object.get(tc, "from", null)
+	st.state == object.get(tc, "state", {true: "in_force", false: "suspended"}[tc.in_force])
 }
 
 test_not_yet_in_force_and_suspended_from_its_first_day if {
@@ -100,6 +101,7 @@ test_repeal_ends_the_clause if {
 	st := clauses.status("law_a/one", "2027-01-01") with data.exportctl.instruments as fixture
 	not st.in_force
 	contains(st.because, "lapsed")
+	st.state == "lapsed"
 	not st.would_apply_from
 	before := clauses.status("law_a/one", "2026-12-31") with data.exportctl.instruments as fixture
 	before.in_force

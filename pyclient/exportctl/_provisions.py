@@ -1,0 +1,140 @@
+"""The provisions the bundle encodes, read from the bundle itself.
+
+Titles, descriptions and sources come from each provision package's METADATA (`opa inspect`);
+dates and the status on a day come from the bundle's clause calendar (`data.exportctl.calendar`),
+evaluated by OPA, so this view states exactly what the decisions apply.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from exportctl._client import client_for
+from exportctl._paths import opa_binary, policies_dir
+from exportctl.errors import EngineError
+
+CALENDAR_PATH = "/v1/data/exportctl/calendar/clauses_on_date"
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One provision of the bundle and its status on a date."""
+
+    id: str
+    """Stable provision id, e.g. `CN-REE-0061-01` (METADATA `custom.id`)."""
+    title: str
+    """METADATA title."""
+    description: str
+    """METADATA description."""
+    clause: str
+    """The instrument record and clause it applies, `instrument/clause`."""
+    instrument: str
+    """Citation of the instrument, e.g. `MOFCOM Announcement No. 61 of 2025`."""
+    article: str
+    """Article or part of the instrument."""
+    source: str
+    """URL of the legal source the citation gives."""
+    published_on: str
+    """When the instrument was published."""
+    effective_from: str
+    """First day the clause takes effect, before any suspension."""
+    suspended: tuple[str, ...]
+    """Its recorded suspension windows, e.g. `2025-11-07 to 2026-11-10 (… No. 70 of 2025)`."""
+    state: str
+    """On the date asked: `in_force`, `not_yet_in_force`, `suspended` or `lapsed`."""
+    status: str
+    """The state in words, with the day it applies again where one is known."""
+    would_apply_from: str | None
+    """First later day on which it applies, when not in force and one is known."""
+    confidence: str
+    """How sure the data record is: high, medium or low."""
+
+
+def provision_metadata(policies: Path | None = None) -> list[dict[str, Any]]:
+    """Package annotations of every provision (those with `custom.id`), in bundle order."""
+    directory = policies or policies_dir()
+    inspected = subprocess.run(
+        [opa_binary(), "inspect", "--annotations", "--format", "json", "."],
+        cwd=directory,
+        capture_output=True,
+        check=False,
+    )
+    if inspected.returncode != 0:
+        raise EngineError(f"opa inspect {directory} failed: {inspected.stderr.decode().strip()}")
+    annotations = orjson.loads(inspected.stdout).get("annotations") or []
+    return [
+        a["annotations"]
+        for a in annotations
+        if a.get("annotations", {}).get("scope") == "package"
+        and "id" in a["annotations"].get("custom", {})
+    ]
+
+
+def provisions(date: str, opa_url: str | None = None) -> list[Provision]:
+    """Every provision with its status on `date` (YYYY-MM-DD), sorted by id."""
+    calendar = client_for(opa_url).query(CALENDAR_PATH, {"date": date})["result"]
+    rows = []
+    for meta in provision_metadata():
+        clause = meta["custom"]["clause"]
+        record = calendar.get(clause)
+        if record is None:
+            raise EngineError(f"provision {meta['custom']['id']} cites unknown clause {clause}")
+        status = record["status"]
+        rows.append(
+            Provision(
+                id=meta["custom"]["id"],
+                title=meta["title"],
+                description=" ".join(meta.get("description", "").split()),
+                clause=clause,
+                instrument=record["citation"]["instrument"],
+                article=record["citation"]["article"],
+                source=record["citation"]["url"],
+                published_on=record["published_on"],
+                effective_from=record["effective_from"],
+                suspended=tuple(
+                    f"{s['from']} to {s.get('through', 'no end date')} ({s['by']})"
+                    for s in record["suspensions"]
+                ),
+                state=status["state"],
+                status=status_words(status),
+                would_apply_from=status.get("would_apply_from"),
+                confidence=record.get("confidence", ""),
+            )
+        )
+    return sorted(rows, key=lambda p: p.id)
+
+
+def status_words(status: dict[str, Any]) -> str:
+    """`in force`, `suspended, applies again from …`, `not yet in force, applies from …`, …"""
+    again = status.get("would_apply_from")
+    match status["state"]:
+        case "in_force" if status.get("warnings"):
+            return "in force again since its suspension ended (unconfirmed)"
+        case "in_force":
+            return "in force"
+        case "suspended":
+            return f"suspended, applies again from {again}" if again else "suspended, no end date"
+        case "not_yet_in_force":
+            return f"not yet in force, applies from {again}" if again else "not yet in force"
+        case _:
+            return "lapsed"
+
+
+def markdown_table(rows: list[Provision], date: str) -> str:
+    """The provisions as a markdown table, for the README and `--format markdown`."""
+    lines = [
+        "| provision | what it says | legal basis | in effect from | suspended "
+        f"| status on {date} |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{p.id}` | {p.title} | [{p.instrument}, {p.article}]({p.source}) "
+        f"| {p.effective_from} | {'; '.join(p.suspended) or '—'} | {p.status} |"
+        for p in rows
+    ]
+    return "\n".join(lines) + "\n"
