@@ -19,6 +19,8 @@ class Citation:
     """The article or clause within it, e.g. `Art. I(1)`."""
     url: str
     """The official text."""
+    effective_from: str | None = None
+    """First day the clause takes effect, as its data record says."""
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,10 @@ def _reason(reason: Mapping[str, Any]) -> Reason:
         item=reason["item"],
         outcome=reason["outcome"],
         citation=Citation(
-            instrument=citation["instrument"], article=citation["article"], url=citation["url"]
+            instrument=citation["instrument"],
+            article=citation["article"],
+            url=citation["url"],
+            effective_from=citation.get("effective_from"),
         ),
         facts=reason["facts"],
         licence=reason.get("licence"),

@@ -194,6 +194,7 @@ def _reason_rows(reason: Reason) -> list[tuple[str, str]]:
         ("Item", reason.item),
         ("Outcome", reason.outcome),
         ("Legal basis", f"{reason.citation.instrument}, {reason.citation.article}"),
+        ("In effect from", reason.citation.effective_from or "—"),
         ("Source", reason.citation.url),
     ]
     if reason.licence:

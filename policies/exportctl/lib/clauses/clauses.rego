@@ -18,6 +18,7 @@ record(ref) := object.union(clause, {
 		"instrument": instruments[id].citation,
 		"article": clause.article,
 		"url": object.get(clause, "url", instruments[id].source.url),
+		"effective_from": clause.effective_from,
 	},
 }) if {
 	[id, name] := split(ref, "/")

@@ -42,7 +42,7 @@ _open_ended := {
 
 test_record_carries_citation if {
 	r := clauses.record("law_a/two") with data.exportctl.instruments as _instruments
-	r.citation == {"instrument": "Law A", "article": "Art. 2", "url": "https://example.test/a2"}
+	r.citation == {"instrument": "Law A", "article": "Art. 2", "url": "https://example.test/a2", "effective_from": "2025-12-01"}
 	r.instrument == "law_a"
 	clauses.record("law_a/one").citation.url == "https://example.test/a" with data.exportctl.instruments as _instruments
 }
