@@ -146,15 +146,23 @@ counted[i] := [line |
 	some i, _ in input.items
 }
 
-# Chinese-origin lines that are read, not counted and have no bill of materials of their own.
-_cn_leaves[i] := [line |
+# Chinese-origin lines that are read and not counted.
+_cn_not_counted[i] := [line |
 	some line in lines[i]
 	line.origin == "CN"
-	count(object.get(line, "bom", [])) == 0
 	not part_1(line)
 ] if {
 	some i, _ in input.items
 }
+
+# METADATA
+# description: >-
+#   Lines of item i that cannot be classified: any of them may be a Part II magnet, which would
+#   make the item an assembly containing one.
+unclassified_lines(i) := [line |
+	some line in lines[i]
+	items.classification(line).status == "unknown"
+]
 
 # Rates into the item's currency, one per currency its counted lines use.
 _rates[i] := {currency: rate |
@@ -176,9 +184,8 @@ _line_field(line, field) := sprintf("bom[%s].%s", [line.id, field])
 
 # METADATA
 # description: >-
-#   Facts missing for the content computation of item i: {field, why, line?}. The item's value and
-#   bill of materials; each counted line's value and exchange rate; each Chinese-origin line that
-#   could hold Part I content but cannot be classified or opened.
+#   Facts missing for the content computation of item i: {field, why, line?}: the item's value and
+#   bill of materials, each counted line's value and exchange rate.
 missing[i] contains {"field": "value", "why": "the item's value (greater than 0) is the denominator of the 0.1 % content ratio"} if {
 	some i, item in input.items
 	not _valued(item)
@@ -209,19 +216,24 @@ missing[i] contains {
 	not _rates[i][line.value.currency]
 }
 
-missing[i] contains {"field": _line_field(line, "control_code"), "line": line.id, "why": "a Chinese-origin line that cannot be classified may be Annex 1 Part I content"} if {
+# METADATA
+# description: >-
+#   Facts that could only add Chinese-origin Part I content to item i: they matter only while the
+#   content found is below the threshold.
+may_add_content[i] contains {"field": _line_field(line, "control_code"), "line": line.id, "why": "a Chinese-origin line that cannot be classified may itself be Annex 1 Part I content (a Chinese-made alloy counts whatever its inputs)"} if {
 	some i, _ in input.items
-	some line in _cn_leaves[i]
+	some line in _cn_not_counted[i]
 	items.classification(line).status == "unknown"
 }
 
-missing[i] contains {"field": _line_field(line, "bom"), "line": line.id, "why": "a Chinese-origin listed rare-earth line that is not itself Part I may contain Part I content: give its bill of materials"} if {
+may_add_content[i] contains {"field": _line_field(line, "bom"), "line": line.id, "why": "a Chinese-origin listed rare-earth line that is not itself Part I may contain Part I content: give its bill of materials"} if {
 	some i, _ in input.items
-	some line in _cn_leaves[i]
+	some line in _cn_not_counted[i]
+	count(object.get(line, "bom", [])) == 0
 	items.classification(line).status == "listed"
 }
 
-missing[i] contains {"field": _line_field(line, "bom"), "line": line.id, "why": sprintf("the bill of materials is read to a depth of %d levels: give line %s's content flattened at that level", [count(_levels[i]), line.id])} if {
+may_add_content[i] contains {"field": _line_field(line, "bom"), "line": line.id, "why": sprintf("the bill of materials is read to a depth of %d levels: give line %s's content flattened at that level", [count(_levels[i]), line.id])} if {
 	some i, _ in input.items
 	some line in _levels[i][count(_levels[i]) - 1]
 	not _counted(line)

@@ -66,11 +66,20 @@ test_missing_facts[note] if {
 		"no bom": {"item": {"material": _magnet}, "field": "bom"},
 		"counted line without value": {"item": {"bom": [{"id": "A.1", "origin": "CN", "material": _dy}]}, "field": "bom[A.1].value"},
 		"no rate": {"item": {"bom": [{"id": "A.1", "origin": "CN", "material": _dy, "value": {"amount": 1, "currency": "JPY"}}]}, "field": "fx_rates.JPY.USD"},
-		"unclassifiable Chinese line": {"item": {"bom": [{"id": "A.1", "origin": "CN"}]}, "field": "bom[A.1].control_code"},
-		"Chinese magnet without its bom": {"item": {"bom": [_line("A.1", "CN", _magnet, 1)]}, "field": "bom[A.1].bom"},
 	}
 	missing := annex1.missing[0] with input as _tx(tc.item)
 	tc.field in {m.field | some m in missing}
+}
+
+test_facts_that_could_add_content[note] if {
+	some note, tc in {
+		"unclassifiable Chinese line": {"item": {"bom": [{"id": "A.1", "origin": "CN"}]}, "field": "bom[A.1].control_code"},
+		"unclassifiable Chinese line with a bom": {"item": {"bom": [{"id": "A.1", "origin": "CN", "bom": [_line("A.1.1", "JP", _dy, 1)]}]}, "field": "bom[A.1].control_code"},
+		"Chinese magnet without its bom": {"item": {"bom": [_line("A.1", "CN", _magnet, 1)]}, "field": "bom[A.1].bom"},
+	}
+	may_add := annex1.may_add_content[0] with input as _tx(tc.item)
+	tc.field in {m.field | some m in may_add}
+	not annex1.missing[0] with input as _tx(tc.item)
 }
 
 test_no_content_report_while_facts_missing if {
@@ -92,8 +101,8 @@ test_assembly_with_a_magnet_given_by_code if {
 test_bom_deeper_than_read_is_a_missing_fact if {
 	leaf := _line("deep", "CN", _dy, 5)
 	deep := {"id": "L9", "origin": "KR", "bom": [{"id": "L8", "origin": "KR", "bom": [{"id": "L7", "origin": "KR", "bom": [{"id": "L6", "origin": "KR", "bom": [{"id": "L5", "origin": "KR", "bom": [{"id": "L4", "origin": "KR", "bom": [{"id": "L3", "origin": "KR", "bom": [{"id": "L2", "origin": "KR", "bom": [leaf]}]}]}]}]}]}]}]}
-	missing := annex1.missing[0] with input as _tx({"material": _magnet, "bom": [deep]})
-	some m in missing
+	may_add := annex1.may_add_content[0] with input as _tx({"material": _magnet, "bom": [deep]})
+	some m in may_add
 	m.line == "L2"
 	contains(m.why, "depth of 8 levels")
 }

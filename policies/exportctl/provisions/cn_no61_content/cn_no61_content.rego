@@ -45,6 +45,29 @@ findings contains result.needs(rego.metadata.chain(), input.items[i].id, [m | so
 	annex1.missing[i]
 }
 
+# Below the threshold on what is known, facts that could add content decide the answer.
+findings contains result.needs(rego.metadata.chain(), input.items[i].id, [m | some m in annex1.may_add_content[i]]) if {
+	some i in _made_abroad
+	i in annex1.part_2_item
+	not annex1.content[i].reaches_threshold
+	annex1.may_add_content[i]
+}
+
+# Not known to be a Part II item, but with lines that cannot be classified: were one of them a
+# magnet, the item would be an assembly reaching the threshold, so those lines must be classified.
+findings contains result.needs(rego.metadata.chain(), input.items[i].id, [{
+	"field": sprintf("bom[%s].control_code", [line.id]),
+	"line": line.id,
+	"why": "the Chinese-origin Part I content reaches 0.1 % of the item's value; if this line is a Sm-Co, Tb- or Dy-NdFeB magnet the item is an Annex 1 Part II assembly and needs a licence: give its control_code or material",
+} |
+	some line in annex1.unclassified_lines(i)
+]) if {
+	some i in _made_abroad
+	not i in annex1.part_2_item
+	annex1.content[i].reaches_threshold
+	count(annex1.unclassified_lines(i)) > 0
+}
+
 findings contains result.needs(rego.metadata.chain(), input.items[i].id, [{
 	"field": "control_code",
 	"why": "the item cannot be classified, so it may be an Annex 1 Part II item: give its control_code, material or bill of materials",

@@ -49,3 +49,25 @@ test_missing[note] if {
 	f.outcome == "insufficient_information"
 	tc.field in {m.field | some m in f.missing}
 }
+
+test_unclassified_line_could_make_an_assembly if {
+	item := {
+		"control_code": "not_listed",
+		"bom": [{"id": "A.1", "origin": "KR", "bom": _bom(1)}],
+	}
+	some f in cn_no61_content.findings with input as _tx("KR", "US", item)
+	f.outcome == "insufficient_information"
+	f.missing[0].field == "bom[A.1].control_code"
+	below := object.union(item, {"bom": [{"id": "A.1", "origin": "KR", "bom": _bom(0.5)}]})
+	count(cn_no61_content.findings) == 0 with input as _tx("KR", "US", below)
+}
+
+test_unknown_chinese_line_matters_only_below_threshold if {
+	paste := {"id": "A.2", "origin": "CN", "value": {"amount": 20, "currency": "USD"}, "bom": _bom(0.5)}
+	below := {"material": _magnet, "bom": [paste]}
+	some f in cn_no61_content.findings with input as _tx("KR", "US", below)
+	f.outcome == "insufficient_information"
+	f.missing[0].field == "bom[A.2].control_code"
+	above := {"material": _magnet, "bom": [object.union(paste, {"bom": _bom(1.5)})]}
+	{f.outcome | some f in cn_no61_content.findings} == {"license_required"} with input as _tx("KR", "US", above)
+}
