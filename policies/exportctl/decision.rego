@@ -38,7 +38,7 @@ _reasons contains object.union(
 		"description": f.description,
 		"clause": f.clause,
 		"item": f.item,
-		"citation": clauses.record(f.clause).citation,
+		"citation": clauses.citation(f.clause),
 		"facts": f.facts,
 	},
 	_licensing(f),
@@ -53,7 +53,7 @@ _licensing(f) := {"outcome": "exempt", "exempted_by": e.provision} if {
 	some e in _fired
 	e.outcome == "exempt"
 	e.item == f.item
-	clauses.record(f.clause).instrument == e.facts.exempts
+	split(f.clause, "/")[0] == e.facts.exempts
 } else := {"outcome": "licensed", "licence": licence} if {
 	f.outcome == "license_required"
 	some id in licences.covering(input, f.facts.control_code)
@@ -106,7 +106,7 @@ _warnings contains sprintf(
 ) if {
 	some r in _reasons
 	r.outcome == "license_required"
-	instrument := data.exportctl.instruments[clauses.record(r.clause).instrument]
+	instrument := data.exportctl.instruments[split(r.clause, "/")[0]]
 	instrument.transition_period
 	input.contract_date < instrument.published_on
 }
@@ -146,7 +146,7 @@ _licensing_policy := [p |
 	some p in _policy_severity
 	some r in _reasons
 	r.outcome == "license_required"
-	object.get(clauses.record(r.clause), "licensing_policy", "standard") == p
+	object.get(clauses.clause(r.clause), "licensing_policy", "standard") == p
 ][0]
 
 default _revision := "unbundled"

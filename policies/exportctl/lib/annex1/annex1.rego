@@ -19,28 +19,22 @@ _lists := {
 	"magnets": _annex.part_2.assemblies_of,
 }
 
-# 1C905.a.1 -> {1C905, 1C905.a, 1C905.a.1}
-_prefixes(code) := {concat(".", array.slice(parts, 0, k)) |
-	parts := split(code, ".")
-	some k in numbers.range(1, count(parts))
-}
-
-_entries[name] := {entry | some entry in list} if some name, list in _lists
-
-_at_or_above[name] := {prefix | some entry in list; some prefix in _prefixes(entry)} if some name, list in _lists
-
 # A code at or below an entry is in; a code given only above an entry (1C905, 1C905.a) may be that
 # entry, so it is read cautiously as in.
 _in_part(thing, name) if {
 	some code in items.classification(thing).codes
-	_code_in(code, name)
+	_code_in(code, _lists[name])
 }
 
-_code_in(code, name) if code in _at_or_above[name]
+_code_in(code, entries) if {
+	parts := split(code, ".")
+	some k in numbers.range(1, count(parts))
+	concat(".", array.slice(parts, 0, k)) in entries
+}
 
-_code_in(code, name) if {
-	some prefix in _prefixes(code)
-	prefix in _entries[name]
+_code_in(code, entries) if {
+	some entry in entries
+	startswith(entry, concat("", [code, "."]))
 }
 
 # METADATA

@@ -11,41 +11,45 @@ import data.exportctl.instruments
 
 # METADATA
 # description: The clause record for a reference "instrument/clause", with its instrument's citation.
-record(ref) := object.union(clause, {
-	"ref": ref,
-	"instrument": id,
-	"citation": {
-		"instrument": instruments[id].citation,
-		"article": clause.article,
-		"url": object.get(clause, "url", instruments[id].source.url),
-		"effective_from": clause.effective_from,
-	},
-}) if {
+record(ref) := object.union(clause(ref), {"ref": ref, "instrument": split(ref, "/")[0], "citation": citation(ref)})
+
+# METADATA
+# description: The clause record itself, as the data states it.
+clause(ref) := instruments[id].clauses[name] if [id, name] := split(ref, "/")
+
+# METADATA
+# description: What a reason cites for a clause - instrument, article, url and effective_from.
+citation(ref) := {
+	"instrument": instruments[id].citation,
+	"article": c.article,
+	"url": object.get(c, "url", instruments[id].source.url),
+	"effective_from": c.effective_from,
+} if {
 	[id, name] := split(ref, "/")
-	clause := instruments[id].clauses[name]
+	c := instruments[id].clauses[name]
 }
 
 # A suspension names an instrument and, optionally, some of its clauses (absent: all of them).
 # "through" is the last suspended day as the announcement words it ("until 10 November 2026"
 # covers 10 November); absent means open-ended. Stored inclusive, applied half-open below.
-_suspensions[ref] contains object.union(s, {"by": by, "end": _end(s)}) if {
+_suspensions_of(ref) := {object.union(s, {"by": by, "end": _end(s)}) |
+	[id, name] := split(ref, "/")
 	some by, instrument in instruments
 	some s in instrument.suspends
-	some name, _ in instruments[s.instrument].clauses
+	s.instrument == id
 	_names_clause(s, name)
-	ref := concat("/", [s.instrument, name])
 }
 
 # METADATA
 # description: The suspensions recorded for a clause, each {by, from, through?}, sorted by start.
-suspensions(ref) := sort([object.filter(s, ["by", "from", "through"]) | some s in _suspensions[ref]])
+suspensions(ref) := sort([object.filter(s, ["by", "from", "through"]) | some s in _suspensions_of(ref)])
 
-_repeals[ref] contains object.union(r, {"by": by}) if {
+_repeals_of(ref) := {object.union(r, {"by": by}) |
+	[id, name] := split(ref, "/")
 	some by, instrument in instruments
 	some r in instrument.repeals
-	some name, _ in instruments[r.instrument].clauses
+	r.instrument == id
 	_names_clause(r, name)
-	ref := concat("/", [r.instrument, name])
 }
 
 _names_clause(measure, _) if not measure.clauses
@@ -62,11 +66,11 @@ day_after(date) := time.format([time.add_date(time.parse_ns("2006-01-02", date),
 
 # The first day on which the clause no longer applies for good (the earlier of its own end and any repeal).
 _until(ref) := min({d |
-	some d in ({object.get(record(ref), "effective_until", "9999-12-31")} | {r.from | some r in _repeals[ref]})
+	some d in ({object.get(clause(ref), "effective_until", "9999-12-31")} | {r.from | some r in _repeals_of(ref)})
 })
 
 _covering(ref, date) := {s |
-	some s in _suspensions[ref]
+	some s in _suspensions_of(ref)
 	s.from <= date
 	date < s.end
 }
@@ -95,7 +99,7 @@ _state(ref, date) := "suspended" if {
 } else := "not_yet_in_force"
 
 _reasons_not_in_force(ref, date) := array.concat(
-	[sprintf("not yet in force: %s applies from %s", [ref, record(ref).effective_from]) | date < record(ref).effective_from],
+	[sprintf("not yet in force: %s applies from %s", [ref, clause(ref).effective_from]) | date < clause(ref).effective_from],
 	sort([sprintf("suspended by %s from %s %s", [instruments[s.by].citation, s.from, _through_text(s)]) |
 		some s in _covering(ref, date)
 	]),
@@ -108,9 +112,9 @@ _through_text(s) := "with no end date" if not s.through
 # The first later day on which the clause is in effect, not suspended and not ended.
 _resumes(ref, date) := {"would_apply_from": min(days)} if {
 	days := {d |
-		some d in ({record(ref).effective_from} | {s.end | some s in _suspensions[ref]})
+		some d in ({clause(ref).effective_from} | {s.end | some s in _suspensions_of(ref)})
 		d > date
-		d >= record(ref).effective_from
+		d >= clause(ref).effective_from
 		d < _until(ref)
 		count(_covering(ref, d)) == 0
 	}
@@ -118,11 +122,11 @@ _resumes(ref, date) := {"would_apply_from": min(days)} if {
 } else := {}
 
 _after_window_warnings(ref, date) := {msg |
-	some s in _suspensions[ref]
+	some s in _suspensions_of(ref)
 	s.through
 	s.end <= date
 	msg := sprintf(
 		"%s, %s: suspended by %s through %s; no later record extends or ends that suspension, so its status after that day is unconfirmed (last confirmed on %s) and it is applied again from %s",
-		[record(ref).citation.instrument, record(ref).article, instruments[s.by].citation, s.through, s.through, s.end],
+		[citation(ref).instrument, clause(ref).article, instruments[s.by].citation, s.through, s.through, s.end],
 	)
 }

@@ -31,21 +31,22 @@ _by_code(code) := {"status": "listed", "basis": "control_code", "codes": {code},
 	catalogue.groups[group]
 } else := {"status": "not_listed", "basis": "control_code", "codes": {code}, "groups": set()}
 
-# Entries indexed by form and element, so a line is classified by probing, never by scanning.
-_index[form][element] contains code if {
-	some code, entry in catalogue.entries
-	form := entry.form
-	some element in entry.elements
-}
+# METADATA
+# description: The catalogue entry of a code (entries are nested under their 5-character group).
+entry(code) := catalogue.groups[substring(code, 0, 5)].entries[code]
 
-_controlled_elements := {entry.element | some entry in catalogue.entries}
+# A handful of groups, one element each: probing them per element keeps classification linear.
+_groups_of[element] contains group if {
+	some group, g in catalogue.groups
+	element := g.element
+}
 
 _by_material(material) := {"status": "listed", "basis": "material", "codes": codes, "groups": {substring(c, 0, 5) | some c in codes}} if {
 	codes := _material_codes(material)
 	count(codes) > 0
 } else := {"status": "unknown", "basis": "material", "codes": set(), "groups": set()} if {
 	some element in material.elements
-	element in _controlled_elements
+	_groups_of[element]
 } else := {"status": "not_listed", "basis": "material", "codes": set(), "groups": set()}
 
 _material_codes(material) := {code |
@@ -57,8 +58,10 @@ _material_codes(material) := {code |
 _matching(material) := {code |
 	elements := {e | some e in material.elements}
 	some element in elements
-	some code in _index[material.form][element]
-	every required in catalogue.entries[code].elements {
+	some group in _groups_of[element]
+	some code, entry in catalogue.groups[group].entries
+	entry.form == material.form
+	every required in entry.elements {
 		required in elements
 	}
 }
@@ -66,9 +69,9 @@ _matching(material) := {code |
 # A Tb-Dy-Fe alloy is the Tb-Dy-Fe entry, not also the Dy-Fe one: keep the entries naming the most elements.
 _more_specific_match(code, matched) if {
 	some other in matched
-	count(catalogue.entries[other].elements) > count(catalogue.entries[code].elements)
-	every element in catalogue.entries[code].elements {
-		element in catalogue.entries[other].elements
+	count(entry(other).elements) > count(entry(code).elements)
+	every element in entry(code).elements {
+		element in entry(other).elements
 	}
 }
 
@@ -77,8 +80,9 @@ _more_specific_match(code, matched) if {
 hs_matches(thing) := object.get(_by_hs, thing.hs_code, set())
 
 _by_hs[hs] contains code if {
-	some code, entry in catalogue.entries
-	some hs in entry.reference_hs_codes
+	some group in catalogue.groups
+	some code, e in group.entries
+	some hs in object.get(e, "reference_hs_codes", [])
 }
 
 # METADATA

@@ -13,12 +13,13 @@ import data.exportctl.instruments
 # description: A name compared case- and punctuation-insensitively, with runs of spaces collapsed.
 normalise(name) := concat(" ", regex.split(`\s+`, trim_space(regex.replace(lower(name), `[^\p{L}\p{N}\s]`, " "))))
 
+# Each entity record carries its normalised names (`match_keys`, checked against `normalise` by the
+# tests), so matching costs one normalisation per party, none per entity.
 _entities[key] contains {"entity": entity.name, "clause": concat("/", [id, name]), "list": clause.list} if {
 	some id, instrument in instruments
 	some name, clause in instrument.clauses
 	some entity in clause.entities
-	some n in array.concat([entity.name], object.get(entity, "aliases", []))
-	key := normalise(n)
+	some key in entity.match_keys
 }
 
 # METADATA

@@ -30,3 +30,13 @@ test_all_matches if {
 	{m.entity | some m in parties.all_matches(tx)} == {"Aveox"}
 	parties.all_matches({}) == set()
 }
+
+test_match_keys_are_the_normalised_names if {
+	every instrument in data.exportctl.instruments {
+		every clause in instrument.clauses {
+			every entity in object.get(clause, "entities", []) {
+				{k | some k in entity.match_keys} == {parties.normalise(n) | some n in array.concat([entity.name], object.get(entity, "aliases", []))}
+			}
+		}
+	}
+}

@@ -25,8 +25,8 @@ import data.exportctl.lib.parties
 import data.exportctl.lib.result
 
 _listed_elements := {e |
-	some ref in clauses.record(result.provision(rego.metadata.chain()).custom.clause).dual_use_elements_from
-	some e in clauses.record(ref).elements
+	some ref in clauses.clause(result.provision(rego.metadata.chain()).custom.clause).dual_use_elements_from
+	some e in clauses.clause(ref).elements
 }
 
 _matches contains m if {
@@ -38,7 +38,7 @@ _reaches(_, _) if input.transferor.country == "CN"
 
 _reaches(m, item) if {
 	input.transferor.country != "CN"
-	clauses.record(m.clause).binds_overseas_transferors
+	clauses.clause(m.clause).binds_overseas_transferors
 	item.origin == "CN"
 }
 

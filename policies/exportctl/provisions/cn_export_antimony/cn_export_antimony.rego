@@ -19,7 +19,7 @@ package exportctl.provisions.cn_export_antimony
 import data.exportctl.lib.clauses
 import data.exportctl.lib.result
 
-_clause := clauses.record(result.provision(rego.metadata.chain()).custom.clause)
+_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
 findings contains result.finding(rego.metadata.chain(), item.id, "license_required", object.union(object.filter(item, ["control_code"]), {
 	"elements": sort(elements),

@@ -22,9 +22,9 @@ import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
 
-_clause := clauses.record(result.provision(rego.metadata.chain()).custom.clause)
+_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
-_deep_processed := clauses.record("mofcom_faq_2025_05/deep_processed").categories
+_deep_processed := clauses.clause("mofcom_faq_2025_05/deep_processed").categories
 
 _exported_from_china if {
 	input.transferor.country == "CN"

@@ -22,7 +22,7 @@ import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
 
-_clause := clauses.record(result.provision(rego.metadata.chain()).custom.clause)
+_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
 _elements := {catalogue.groups[group].element | some group in _clause.covers_groups}
 
@@ -36,8 +36,9 @@ _in_scope contains item if {
 # No. 57 lists Eu luminescent material "including phosphor powder": a product category names the
 # entry directly. FAQ No. 5's phosphor carve-out interprets No. 18 and is not applied here.
 _category_codes(item) := {code |
-	some code, entry in catalogue.entries
-	substring(code, 0, 5) in _clause.covers_groups
+	item.category
+	some group in _clause.covers_groups
+	some code, entry in catalogue.groups[group].entries
 	item.category in object.get(entry, "categories", [])
 	every element in entry.elements {
 		element in item.material.elements
@@ -90,8 +91,8 @@ findings contains result.needs(rego.metadata.chain(), item.id, [{
 	not item.control_code
 	not item.material
 	codes := {code |
-		some code, entry in catalogue.entries
-		substring(code, 0, 5) in _clause.covers_groups
+		some group in _clause.covers_groups
+		some code, entry in catalogue.groups[group].entries
 		item.category in object.get(entry, "categories", [])
 	}
 	count(codes) > 0

@@ -22,7 +22,7 @@ import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
 
-_clause := clauses.record(result.provision(rego.metadata.chain()).custom.clause)
+_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
 _exported if {
 	input.transferor.country == "CN"

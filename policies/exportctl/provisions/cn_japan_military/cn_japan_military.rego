@@ -21,11 +21,11 @@ import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
 
-_clause := clauses.record(result.provision(rego.metadata.chain()).custom.clause)
+_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
 _listed_elements := {e |
 	some ref in _clause.dual_use_elements_from
-	some e in clauses.record(ref).elements
+	some e in clauses.clause(ref).elements
 }
 
 _limbs contains {"limb": "military_user", "party": party.name, "role": party.role} if {

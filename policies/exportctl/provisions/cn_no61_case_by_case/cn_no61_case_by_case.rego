@@ -18,7 +18,7 @@ import data.exportctl.lib.clauses
 import data.exportctl.lib.no61
 import data.exportctl.lib.result
 
-_clause := clauses.record(result.provision(rego.metadata.chain()).custom.clause)
+_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
 _end_uses := sort([c | some c in input.end_use.categories; c in _clause.end_uses])
 

@@ -21,7 +21,7 @@ import data.exportctl.lib.no61
 import data.exportctl.lib.parties
 import data.exportctl.lib.result
 
-_clause := clauses.record(result.provision(rego.metadata.chain()).custom.clause)
+_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
 _parties contains party if {
 	some party in input.parties

@@ -20,7 +20,7 @@ import data.exportctl.lib.clauses
 import data.exportctl.lib.no61
 import data.exportctl.lib.result
 
-_clause := clauses.record(result.provision(rego.metadata.chain()).custom.clause)
+_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
 # Cautious reading (recorded in the clause's interpretation): every declared end use must be humanitarian.
 _humanitarian if {

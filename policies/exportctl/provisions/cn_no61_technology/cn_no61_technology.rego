@@ -23,7 +23,7 @@ import data.exportctl.lib.items
 import data.exportctl.lib.no61
 import data.exportctl.lib.result
 
-_clause := clauses.record(result.provision(rego.metadata.chain()).custom.clause)
+_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
 _annex_1_made_abroad contains i if {
 	no61.overseas_transfer

@@ -20,7 +20,7 @@ package exportctl.provisions.cn_us_gallium_germanium_antimony
 import data.exportctl.lib.clauses
 import data.exportctl.lib.result
 
-_clause := clauses.record(result.provision(rego.metadata.chain()).custom.clause)
+_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
 # MOFCOM FAQ No. 5 (S7): phosphors containing gallium oxide are not gallium-oxide controlled items.
 _excluded(item) if item.category in _clause.excluded_categories
