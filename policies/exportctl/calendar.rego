@@ -11,10 +11,15 @@ import data.exportctl.lib.clauses
 
 # METADATA
 # title: Clauses
-# description: Clause reference -> {citation, effective_from, effective_until?, confidence, status}.
+# description: >-
+#   Clause reference -> {citation, effective_from, effective_until?, effective_from_note?, summary,
+#   confidence, confidence_note?, interpretation?, published_on, suspensions, status}.
 # entrypoint: true
 clauses_on_date[ref] := object.union(
-	object.filter(record, ["citation", "effective_from", "effective_until", "confidence", "summary"]),
+	object.filter(record, [
+		"citation", "effective_from", "effective_until", "effective_from_note", "summary",
+		"confidence", "confidence_note", "interpretation",
+	]),
 	{
 		"status": status,
 		"published_on": instruments[id].published_on,
@@ -35,3 +40,87 @@ suspensions contains object.union(s, {"by": by}) if {
 	some by, instrument in instruments
 	some s in instrument.suspends
 }
+
+# METADATA
+# title: Timeline
+# description: >-
+#   Every instrument record with the whole life of each of its clauses, for `exportctl timeline`:
+#   instrument id -> {citation, title, published_on, clauses, imposes}. A clause's `segments`
+#   split time from its first date on into spans of one status, each {from, until?, state,
+#   unconfirmed, because?, would_apply_from?, warnings}: `until` is the first day of the next span
+#   (absent: open-ended), `state` and the rest are lib/clauses' status on every day of the span.
+#   `imposes` lists the suspensions and repeals the instrument records against others.
+# entrypoint: true
+timeline[id] := {
+	"citation": instrument.citation,
+	"title": instrument.title,
+	"published_on": instrument.published_on,
+	"clauses": {name: _life(concat("/", [id, name])) | some name, _ in instrument.clauses},
+	"imposes": _imposes(id),
+} if {
+	some id, instrument in instruments
+}
+
+_life(ref) := object.union(
+	object.filter(clauses.record(ref), ["article", "effective_from", "effective_until"]),
+	{"segments": [_segment(ref, starts, i) | some i, _ in starts]},
+) if {
+	starts := _starts(ref)
+}
+
+# The status of a clause changes only on one of these days: publication, its own dates, the first
+# day and the day after the last day of each suspension, and the first day of a repeal. A day that
+# changes nothing is dropped below, so a candidate too many is harmless.
+_days(ref) := sort(((_own_days(ref) | _suspension_days(ref)) | _repeal_days(ref)))
+
+_own_days(ref) := {d |
+	record := clauses.record(ref)
+	some d in [instruments[record.instrument].published_on, record.effective_from, object.get(record, "effective_until", record.effective_from)]
+}
+
+_suspension_days(ref) := {s.from | some s in clauses.suspensions(ref)} | {clauses.day_after(s.through) |
+	some s in clauses.suspensions(ref)
+	s.through
+}
+
+_repeal_days(ref) := {r.from |
+	some instrument in instruments
+	some r in instrument.repeals
+	r.instrument == clauses.record(ref).instrument
+}
+
+_starts(ref) := [d |
+	days := _days(ref)
+	some i, d in days
+	_changes(ref, days, i)
+]
+
+_changes(_, _, 0) := true
+
+_changes(ref, days, i) if {
+	i > 0
+	clauses.status(ref, days[i]) != clauses.status(ref, days[i - 1])
+}
+
+_segment(ref, starts, i) := object.union_n([
+	{"from": starts[i], "state": status.state, "unconfirmed": count(status.warnings) > 0, "warnings": sort(status.warnings)},
+	object.filter(status, ["because", "would_apply_from"]),
+	_next(starts, i),
+]) if {
+	status := clauses.status(ref, starts[i])
+}
+
+_next(starts, i) := {"until": starts[i + 1]} if {
+	i + 1 < count(starts)
+} else := {}
+
+_imposes(id) := sort(array.concat(
+	[_measure("suspension", s) | some s in instruments[id].suspends],
+	[_measure("repeal", r) | some r in instruments[id].repeals],
+))
+
+_measure(kind, m) := object.union_n([
+	object.filter(m, ["instrument", "clauses", "from", "through"]),
+	{"kind": kind, "target": instruments[m.instrument].citation},
+	{"until": clauses.day_after(t) | t := m.through},
+])

@@ -21,9 +21,36 @@ _policy_severity := ["presumption_of_denial", "case_by_case", "standard"]
 # Each finding is also a trace note, so `--explain notes` shows what every provision found.
 _findings contains object.union(f, {"status": status}) if {
 	some f in data.exportctl.provisions[_].findings
-	status := clauses.status(f.clause, input.date)
+	status := _status(f)
 	trace(sprintf("%s on item %s: %s (%s)", [f.provision, f.item, f.outcome, object.get(status, "because", "in force")]))
 }
+
+_status(f) := clauses.status(f.clause, input.date) if not f.requires_any
+
+# A qualifying finding (licensing policy, exemption) applies while its own clause is in force and
+# at least one of the requirements it qualifies is.
+_status(f) := own if {
+	own := clauses.status(f.clause, input.date)
+	not own.in_force
+} else := own if {
+	some ref in f.requires_any
+	clauses.status(ref, input.date).in_force
+	own := clauses.status(f.clause, input.date)
+} else := object.union(
+	{
+		"in_force": false,
+		"state": "not_yet_in_force",
+		"because": concat("; ", [sprintf("the requirement it qualifies (%s) is not in force: %s", [ref, clauses.status(ref, input.date).because]) | some ref in f.requires_any]),
+		"warnings": set(),
+	},
+	_earliest({d | some ref in f.requires_any; d := clauses.status(ref, input.date).would_apply_from}),
+) if {
+	f.requires_any
+}
+
+_earliest(days) := {"would_apply_from": min(days)} if count(days) > 0
+
+_earliest(days) := {} if count(days) == 0
 
 _fired contains f if {
 	some f in _findings

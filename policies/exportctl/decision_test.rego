@@ -151,3 +151,56 @@ test_de_minimis_reported_on_item if {
 	d.items[0].de_minimis.ratio == 0.002
 	d.items[0].outcome == "license_required"
 }
+
+test_qualifying_provisions_follow_the_requirement[date] if {
+	some date, tc in {
+		"2025-10-08": {"in_force": false, "from": "2025-10-09"},
+		"2025-10-20": {"in_force": true},
+		"2026-01-01": {"in_force": false, "from": "2026-11-11"},
+	}
+	d := exportctl.decision with input as _reexport(date, {"end_use": {"categories": ["military"]}})
+	{r.provision | some r in d.reasons; r.provision == "CN-REE-0061-05"} == {"CN-REE-0061-05"} == tc.in_force
+	not_applied := {[n.provision, n.would_apply_from] | some n in d.not_applied; n.provision == "CN-REE-0061-05"}
+	not_applied == {["CN-REE-0061-05", tc.from] | not tc.in_force}
+}
+
+test_qualifying_provision_not_in_force_itself if {
+	fixture := json.patch(data.exportctl.instruments, [{"op": "add", "path": "/mofcom_2025_061/clauses/end_uses/effective_from", "value": "2025-10-21"}])
+	d := exportctl.decision with input as _reexport("2025-10-20", {"end_use": {"categories": ["military"]}})
+		with data.exportctl.instruments as fixture
+	some n in d.not_applied
+	n.provision == "CN-REE-0061-05"
+	n.would_apply_from == "2025-10-21"
+}
+
+test_qualifying_provision_waits_for_its_requirement if {
+	item := {
+		"id": "A", "origin": "KR", "material": {"elements": ["Nd", "Fe", "B", "Dy"], "form": "magnet"},
+		"produced_with_cn_technologies": [],
+		"value": {"amount": 1000, "currency": "USD"},
+		"bom": [{"id": "A.1", "origin": "CN", "material": {"elements": ["Dy"], "form": "metal"}, "value": {"amount": 2, "currency": "USD"}}],
+	}
+	d := exportctl.decision with input as _reexport("2025-11-01", {"items": [item], "end_use": {"categories": ["military"]}})
+	d.outcome == "not_required"
+	some n in d.not_applied
+	n.provision == "CN-REE-0061-05"
+	n.would_apply_from == "2026-11-11"
+	contains(n.because, "the requirement it qualifies (mofcom_2025_061/content_rule) is not in force")
+}
+
+test_qualifying_provision_with_no_known_resumption if {
+	fixture := json.patch(data.exportctl.instruments, [{"op": "remove", "path": "/mofcom_gac_2025_070/suspends/4/through"}])
+	d := exportctl.decision with input as _reexport("2025-11-01", {
+		"items": [{
+			"id": "A", "origin": "KR", "material": {"elements": ["Nd", "Fe", "B", "Dy"], "form": "magnet"},
+			"produced_with_cn_technologies": [],
+			"value": {"amount": 1000, "currency": "USD"},
+			"bom": [{"id": "A.1", "origin": "CN", "material": {"elements": ["Dy"], "form": "metal"}, "value": {"amount": 2, "currency": "USD"}}],
+		}],
+		"end_use": {"categories": ["military"]},
+	})
+		with data.exportctl.instruments as fixture
+	some n in d.not_applied
+	n.provision == "CN-REE-0061-05"
+	not n.would_apply_from
+}

@@ -151,6 +151,26 @@ _cn_not_counted[i] := [line |
 
 # METADATA
 # description: >-
+#   Item i is not known to be an Annex 1 item, but some of its lines cannot be classified: were one
+#   a Part II magnet, the item would be an assembly containing it.
+possibly_part_2_item contains i if {
+	some i, item in input.items
+	not i in annex_1_item
+	count(unclassified_lines(i)) > 0
+}
+
+# METADATA
+# description: The facts that would settle whether item i is a Part II assembly.
+line_classifications(i) := [{
+	"field": sprintf("bom[%s].control_code", [line.id]),
+	"line": line.id,
+	"why": "if this line is a Sm-Co, Tb- or Dy-NdFeB magnet, the item is an Annex 1 Part II assembly: give its control_code or material",
+} |
+	some line in unclassified_lines(i)
+]
+
+# METADATA
+# description: >-
 #   Lines of item i that cannot be classified: any of them may be a Part II magnet, which would
 #   make the item an assembly containing one.
 unclassified_lines(i) := [line |

@@ -1,11 +1,11 @@
 # METADATA
 # title: Announcement No. 61 licence requirements in force
 # description: >-
-#   The items for which a licence requirement of Announcement No. 61 Art. 1 is in force on the
-#   transaction's date. Its licensing-policy clauses and its humanitarian exemption attach to these.
+#   The items that a licence requirement of Announcement No. 61 Art. 1 matches. Its licensing-policy
+#   clauses and its humanitarian exemption attach to these requirements.
 package exportctl.lib.no61
 
-import data.exportctl.lib.clauses
+import data.exportctl.lib.items
 import data.exportctl.provisions.cn_no61_content
 import data.exportctl.provisions.cn_no61_origin
 import data.exportctl.provisions.cn_no61_technology
@@ -18,9 +18,18 @@ overseas_transfer if {
 }
 
 # METADATA
-# description: Item id -> facts to carry over ({control_code} when the item's code is known, else {}).
-required[f.item] := object.filter(f.facts, ["control_code"]) if {
-	some f in ((cn_no61_content.findings | cn_no61_technology.findings) | cn_no61_origin.findings)
-	f.outcome == "license_required"
-	clauses.status(f.clause, input.date).in_force
+# description: >-
+#   Item id -> {requires, facts}: the clauses of the Art. 1 licence requirements that matched the
+#   item (in force or not), and the facts to carry over ({control_code} when the item's code is
+#   known). The licensing-policy clauses and the exemption attach to these requirements: a finding
+#   of theirs names them in `requires_any`, and applies only while one of them is in force.
+required[id] := {"requires": sort(refs), "facts": items.code_fact(item)} if {
+	some item in input.items
+	id := item.id
+	refs := {f.clause |
+		some f in ((cn_no61_content.findings | cn_no61_technology.findings) | cn_no61_origin.findings)
+		f.item == id
+		f.outcome == "license_required"
+	}
+	count(refs) > 0
 }

@@ -46,3 +46,12 @@ warning(chain, message) := {"clause": provision(chain).custom.clause, "message":
 #   A finding like `finding` that cites the clause `clause_ref` ("instrument/clause") instead of the
 #   provision's own: for a provision that applies one of several records, e.g. the listing that matched.
 finding_for(chain, clause_ref, item, outcome, facts) := object.union(finding(chain, item, outcome, facts), {"clause": clause_ref})
+
+# METADATA
+# description: >-
+#   A finding that qualifies other findings (a licensing policy, an exemption): it applies only while
+#   its own clause and at least one of the clauses in `requires_any` are in force.
+attached_finding(chain, item, outcome, facts, requires_any) := object.union(
+	finding(chain, item, outcome, facts),
+	{"requires_any": requires_any},
+)

@@ -22,7 +22,10 @@ _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
 _end_uses := sort([c | some c in input.end_use.categories; c in _clause.end_uses])
 
-findings contains result.finding(rego.metadata.chain(), item, "license_required", object.union({"end_uses": _end_uses}, carried)) if {
+findings contains result.attached_finding(
+	rego.metadata.chain(), item, "license_required",
+	object.union({"end_uses": _end_uses}, required.facts), required.requires,
+) if {
 	count(_end_uses) > 0
-	some item, carried in no61.required
+	some item, required in no61.required
 }

@@ -55,17 +55,10 @@ findings contains result.needs(rego.metadata.chain(), input.items[i].id, [m | so
 
 # Not known to be a Part II item, but with lines that cannot be classified: were one of them a
 # magnet, the item would be an assembly reaching the threshold, so those lines must be classified.
-findings contains result.needs(rego.metadata.chain(), input.items[i].id, [{
-	"field": sprintf("bom[%s].control_code", [line.id]),
-	"line": line.id,
-	"why": "the Chinese-origin Part I content reaches 0.1 % of the item's value; if this line is a Sm-Co, Tb- or Dy-NdFeB magnet the item is an Annex 1 Part II assembly and needs a licence: give its control_code or material",
-} |
-	some line in annex1.unclassified_lines(i)
-]) if {
+findings contains result.needs(rego.metadata.chain(), input.items[i].id, annex1.line_classifications(i)) if {
 	some i in _made_abroad
-	not i in annex1.part_2_item
+	i in annex1.possibly_part_2_item
 	annex1.content[i].reaches_threshold
-	count(annex1.unclassified_lines(i)) > 0
 }
 
 findings contains result.needs(rego.metadata.chain(), input.items[i].id, [{

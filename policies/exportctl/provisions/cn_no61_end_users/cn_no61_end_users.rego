@@ -39,10 +39,10 @@ _grounds contains object.union({"basis": m.list}, object.remove(m, ["list"])) if
 	clauses.status(m.clause, input.date).in_force
 }
 
-findings contains result.finding(rego.metadata.chain(), item, "license_required", object.union(
-	{"grounds": [g | some g in _grounds]},
-	carried,
-)) if {
+findings contains result.attached_finding(
+	rego.metadata.chain(), item, "license_required",
+	object.union({"grounds": [g | some g in _grounds]}, required.facts), required.requires,
+) if {
 	count(_grounds) > 0
-	some item, carried in no61.required
+	some item, required in no61.required
 }

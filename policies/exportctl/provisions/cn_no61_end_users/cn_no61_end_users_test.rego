@@ -28,7 +28,11 @@ test_silent[note] if {
 		"civil end user": {"date": "2026-12-01", "parties": [{"role": "end_user", "name": "X", "country": "US", "military": false}]},
 		"military intermediary only": {"date": "2026-12-01", "parties": [{"role": "intermediary", "name": "X", "country": "US", "military": true}]},
 		"before the listing": {"date": "2025-10-20", "parties": [{"role": "consignee", "name": "MP Materials", "country": "US"}]},
-		"No. 61 suspended": {"date": "2026-01-01", "parties": [{"role": "end_user", "name": "X", "country": "US", "military": true}]},
 	}
 	count(cn_no61_end_users.findings) == 0 with input as _tx(tc.date, tc.parties)
+}
+
+test_attached_to_the_requirement if {
+	some f in cn_no61_end_users.findings with input as _tx("2026-01-01", [{"role": "end_user", "name": "X", "country": "US", "military": true}])
+	f.requires_any == ["mofcom_2025_061/origin_rule"]
 }

@@ -30,10 +30,13 @@ _humanitarian if {
 	}
 }
 
-findings contains result.finding(rego.metadata.chain(), item, "exempt", {
-	"end_uses": sort(input.end_use.categories),
-	"exempts": _clause.exempts,
-}) if {
+findings contains result.attached_finding(
+	rego.metadata.chain(), item, "exempt", {
+		"end_uses": sort(input.end_use.categories),
+		"exempts": _clause.exempts,
+	},
+	required.requires,
+) if {
 	_humanitarian
-	some item, _ in no61.required
+	some item, required in no61.required
 }

@@ -20,3 +20,10 @@ test_cases[note] if {
 	fs := cn_no61_origin.findings with input as _tx(tc.item)
 	{[f.outcome, object.get(f.facts, "annex_1_part", "")] | some f in fs} == tc.want
 }
+
+test_possible_chinese_assembly_needs_its_lines if {
+	item := {"control_code": "not_listed", "bom": [{"id": "1.1", "origin": "CN"}]}
+	some f in cn_no61_origin.findings with input as _tx(item)
+	f.outcome == "insufficient_information"
+	f.missing[0].field == "bom[1.1].control_code"
+}

@@ -60,3 +60,26 @@ findings contains result.needs(rego.metadata.chain(), item.id, [{
 	items.goods(item)
 	item.origin != "CN"
 }
+
+# Not known to be an Annex 1 item, but possibly an assembly of a magnet: with Chinese technology
+# declared, or undeclared, the lines that decide it must be classified.
+findings contains result.needs(rego.metadata.chain(), item.id, array.concat(
+	annex1.line_classifications(i),
+	[{"field": "produced_with_cn_technologies", "why": "declare the Chinese-origin rare-earth technologies used, or [] for none"} |
+		not "produced_with_cn_technologies" in object.keys(item)
+	],
+)) if {
+	no61.overseas_transfer
+	some i in annex1.possibly_part_2_item
+	item := input.items[i]
+	items.goods(item)
+	item.origin != "CN"
+	_technology_possible(item)
+}
+
+_technology_possible(item) if not "produced_with_cn_technologies" in object.keys(item)
+
+_technology_possible(item) if {
+	some t in item.produced_with_cn_technologies
+	t in _clause.technologies
+}

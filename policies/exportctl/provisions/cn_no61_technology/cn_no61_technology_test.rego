@@ -28,3 +28,26 @@ test_technologies_fact if {
 	f.facts.technologies == ["mining", "recycling"]
 	f.facts.control_code == "1C904.a.4"
 }
+
+_motor(extra) := object.union(
+	{
+		"control_code": "not_listed",
+		"material": null,
+		"bom": [{"id": "1.1", "origin": "KR", "bom": [{"id": "1.1.1", "origin": "CN", "material": {"elements": ["Dy"], "form": "metal"}}]}],
+	},
+	extra,
+)
+
+test_possible_assembly[note] if {
+	some note, tc in {
+		"technology undeclared": {"item": {}, "fields": {"bom[1.1].control_code", "produced_with_cn_technologies"}},
+		"Chinese technology declared": {"item": {"produced_with_cn_technologies": ["magnet_manufacturing"]}, "fields": {"bom[1.1].control_code"}},
+		"none declared": {"item": {"produced_with_cn_technologies": []}, "fields": set()},
+	}
+	item := object.remove(object.union(_tx({}).items[0], _motor(tc.item)), ["material"])
+	fs := cn_no61_technology.findings with input.items as [item]
+		with input.date as "2026-12-15"
+		with input.transferor as {"name": "T", "country": "VN"}
+		with input.destination as "FR"
+	{m.field | some f in fs; some m in f.missing} == tc.fields
+}
