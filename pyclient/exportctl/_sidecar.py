@@ -121,6 +121,8 @@ class Sidecar:
                 address,
                 "--log-level",
                 "error",
+                # The policies read the instrument records and the catalogue on every decision.
+                "--optimize-store-for-read-speed",
                 str(bundle),
             ]
             try:
