@@ -11,7 +11,7 @@ import data.exportctl.instruments
 
 # METADATA
 # description: A name compared case- and punctuation-insensitively, with runs of spaces collapsed.
-normalise(name) := concat(" ", regex.split(`\s+`, trim_space(regex.replace(lower(name), `[^\p{L}\p{N}\s]`, " "))))
+normalise(name) := concat(" ", regex.find_n(`[\p{L}\p{N}]+`, lower(name), -1))
 
 # Each entity record carries its normalised names (`match_keys`, checked against `normalise` by the
 # tests), so matching costs one normalisation per party, none per entity.
