@@ -49,7 +49,7 @@ def _record(**measure: object) -> dict[str, object]:
         ),
         (
             {"repeals": [{"instrument": "mofcom_2025_061", "from": "2026-11-11"}]},
-            "not_required",
+            "lapsed: mofcom_2025_061/content_rule ceased to apply on 2026-11-11",
             None,
         ),
     ],
