@@ -34,14 +34,6 @@ clauses_on_date[ref] := object.union(
 }
 
 # METADATA
-# title: Suspensions
-# description: Every suspension record, for the timeline.
-suspensions contains object.union(s, {"by": by}) if {
-	some by, instrument in instruments
-	some s in instrument.suspends
-}
-
-# METADATA
 # title: Timeline
 # description: >-
 #   Every instrument record with the whole life of each of its clauses, for `exportctl timeline`:

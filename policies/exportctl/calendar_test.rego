@@ -11,12 +11,6 @@ test_statuses_on_a_date if {
 	c["mofcom_2025_061/origin_rule"].suspensions == [{"by": "MOFCOM/GAC Announcement No. 70 of 2025", "from": "2025-11-07", "through": "2026-11-10"}]
 }
 
-test_suspensions_name_their_instrument if {
-	some s in calendar.suspensions
-	s.by == "mofcom_gac_2025_070"
-	s.instrument == "mofcom_2025_061"
-}
-
 test_clauses_on_date_carries_the_clause_notes if {
 	c := calendar.clauses_on_date with input as {"date": "2026-01-01"}
 	startswith(c["mofcom_2025_061/content_rule"].interpretation, "GAP (valuation basis)")

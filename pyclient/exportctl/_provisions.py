@@ -75,8 +75,31 @@ def provision_metadata(policies: Path | None = None) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A provision with everything the reference docs say about it."""
+
+    provision: Provision
+    """The provision and its status on the date asked."""
+    related_resources: tuple[tuple[str, str], ...]
+    """METADATA `related_resources`: (description, URL)."""
+    summary: str
+    """What the clause record says the law provides."""
+    confidence_note: str
+    """Why the record is as sure as it says, and its gaps."""
+    interpretation: str
+    """The reading chosen where the law is silent or sources conflict."""
+    effective_from_note: str
+    """Why the record's `effective_from` is what it is, when the law does not say."""
+
+
 def provisions(date: str, opa_url: str | None = None) -> list[Provision]:
     """Every provision with its status on `date` (YYYY-MM-DD), sorted by id."""
+    return [r.provision for r in references(date, opa_url)]
+
+
+def references(date: str, opa_url: str | None = None) -> list[Reference]:
+    """Every provision with its METADATA, clause record notes and status on `date`, sorted by id."""
     calendar = client_for(opa_url).query(CALENDAR_PATH, {"date": date})["result"]
     rows = []
     for meta in provision_metadata():
@@ -85,28 +108,43 @@ def provisions(date: str, opa_url: str | None = None) -> list[Provision]:
         if record is None:
             raise EngineError(f"provision {meta['custom']['id']} cites unknown clause {clause}")
         status = record["status"]
+        provision = Provision(
+            id=meta["custom"]["id"],
+            title=meta["title"],
+            description=" ".join(meta.get("description", "").split()),
+            clause=clause,
+            instrument=record["citation"]["instrument"],
+            article=record["citation"]["article"],
+            source=record["citation"]["url"],
+            published_on=record["published_on"],
+            effective_from=record["effective_from"],
+            suspended=tuple(
+                f"{s['from']} to {s.get('through', 'no end date')} ({s['by']})"
+                for s in record["suspensions"]
+            ),
+            state=status["state"],
+            status=status_words(status),
+            would_apply_from=status.get("would_apply_from"),
+            confidence=record.get("confidence", ""),
+        )
         rows.append(
-            Provision(
-                id=meta["custom"]["id"],
-                title=meta["title"],
-                description=" ".join(meta.get("description", "").split()),
-                clause=clause,
-                instrument=record["citation"]["instrument"],
-                article=record["citation"]["article"],
-                source=record["citation"]["url"],
-                published_on=record["published_on"],
-                effective_from=record["effective_from"],
-                suspended=tuple(
-                    f"{s['from']} to {s.get('through', 'no end date')} ({s['by']})"
-                    for s in record["suspensions"]
+            Reference(
+                provision=provision,
+                related_resources=tuple(
+                    (_words(r.get("description", "")), str(r.get("ref", "")))
+                    for r in meta.get("related_resources", ())
                 ),
-                state=status["state"],
-                status=status_words(status),
-                would_apply_from=status.get("would_apply_from"),
-                confidence=record.get("confidence", ""),
+                summary=_words(record.get("summary", "")),
+                confidence_note=_words(record.get("confidence_note", "")),
+                interpretation=_words(record.get("interpretation", "")),
+                effective_from_note=_words(record.get("effective_from_note", "")),
             )
         )
-    return sorted(rows, key=lambda p: p.id)
+    return sorted(rows, key=lambda r: r.provision.id)
+
+
+def _words(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def status_words(status: dict[str, Any]) -> str:
