@@ -29,7 +29,7 @@ bundle: setup
 	@$(BIN)/exportctl bundle --output build/bundle.tar.gz
 
 bench: setup
-	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; else echo "bench/run.py does not exist yet"; fi
+	@$(BIN)/python bench/run.py; run=$$?; $(BIN)/python bench/batch.py && exit $$run
 
 docs: setup
 	@$(BIN)/python -m exportctl._docs

@@ -127,13 +127,15 @@ def test_table_shows_every_part_of_the_decision(opa_url: str) -> None:
     assert f"policy revision {decision.policy.revision}" in result.stdout
 
 
-def test_json_is_the_decision_as_opa_returned_it(
+def test_json_is_the_decision_as_opa_returned_it_with_its_audit(
     opa_url: str, decision_schema: Draft202012Validator
 ) -> None:
     result = invoke("decide", "-f", "json", "--opa-url", opa_url, str(TB_MAGNET_FILE))
 
     printed = orjson.loads(result.stdout)
     decision_schema.validate(printed)
+    audit = printed.pop("audit")
+    assert audit["bundle_revision"] == printed["policy"]["revision"]
     assert printed == decide(TB_MAGNET, opa_url=opa_url).raw
 
 

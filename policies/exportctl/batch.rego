@@ -11,9 +11,20 @@ import data.exportctl
 
 # METADATA
 # title: Decisions
-# description: One decision per transaction of input.transactions, in the same order.
+# description: >-
+#   One entry per transaction of input.transactions, in the same order: its decision, or null
+#   where the policy has none (an input that is not a transaction), so entries stay aligned.
 # entrypoint: true
-decisions := [d |
+decisions := [_only(ds) |
 	some tx in input.transactions
-	d := exportctl.decision with input as tx
+
+	# Not `d := exportctl.decision with input as tx`: a complete rule yields its value, then
+	# searches its body on for a conflicting one, and under `with` that search resumes with an
+	# empty rule cache, which evaluates the whole decision a second time. A comprehension
+	# finishes the search inside the `with`: half the evaluation time.
+	ds := [d | d := exportctl.decision] with input as tx
 ]
+
+_only([d]) := d
+
+_only([]) := null

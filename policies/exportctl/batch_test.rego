@@ -1,5 +1,6 @@
 package exportctl.batch_test
 
+import data.exportctl
 import data.exportctl.batch
 
 _tx(id, date) := {
@@ -13,6 +14,22 @@ _tx(id, date) := {
 test_one_decision_per_transaction_in_order if {
 	ds := batch.decisions with input as {"transactions": [_tx("A", "2026-03-02"), _tx("B", "2025-04-03")]}
 	[[d.transaction_id, d.outcome] | some d in ds] == [["A", "license_required"], ["B", "not_required"]]
+}
+
+test_each_decision_is_the_single_decision if {
+	txs := [_tx("A", "2026-03-02"), _tx("B", "2025-04-03")]
+	ds := batch.decisions with input as {"transactions": txs}
+	every i, tx in txs {
+		ds[i] == exportctl.decision with input as tx
+	}
+}
+
+test_no_decision_keeps_its_place_as_null if {
+	ds := batch.decisions with input as {"transactions": [_tx("A", "2026-03-02"), "not a transaction", _tx("C", "2026-03-02")]}
+	count(ds) == 3
+	ds[0].transaction_id == "A"
+	ds[1] == null
+	ds[2].transaction_id == "C"
 }
 
 test_no_transactions_no_decisions if {

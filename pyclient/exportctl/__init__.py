@@ -1,7 +1,9 @@
 """exportctl: China's rare-earth export-control law as Rego, evaluated by Open Policy Agent."""
 
+from exportctl._batch import decide_many
 from exportctl._client import Explain, OpaClient, decide
 from exportctl._models import (
+    Audit,
     Citation,
     Decision,
     ItemDecision,
@@ -23,6 +25,7 @@ from exportctl.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Audit",
     "Citation",
     "Decision",
     "EngineError",
@@ -40,6 +43,7 @@ __all__ = [
     "UndefinedDecisionError",
     "build_bundle",
     "decide",
+    "decide_many",
     "revision",
     "validate_transaction",
 ]

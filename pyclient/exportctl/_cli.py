@@ -9,11 +9,18 @@ from typing import Annotated, Any, NoReturn
 import orjson
 import typer
 
+from exportctl._batch import CHUNK_SIZE, WORKERS
 from exportctl._client import Explain, decide
 from exportctl._paths import policies_dir
 from exportctl._schema import validate_transaction
 from exportctl._sidecar import build_bundle
-from exportctl.errors import ExportCtlError, InputError
+from exportctl.errors import (
+    EngineError,
+    EngineUnavailableError,
+    ExportCtlError,
+    InputError,
+    UndefinedDecisionError,
+)
 
 EXIT_USAGE = 2
 EXIT_ENGINE = 3
@@ -66,6 +73,18 @@ OpaUrlOption = Annotated[
     ),
 ]
 
+RecordOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--record",
+        metavar="DIR",
+        help="Append one audit record per decision (its audit fields, transaction id, outcome, "
+        "provisions fired and the input) to DIR/audit-YYYY-MM-DD.jsonl, by UTC day. DIR is "
+        "created if missing; the files are only ever appended to.",
+        show_default=False,
+    ),
+]
+
 
 @app.command("decide")
 def decide_command(
@@ -77,7 +96,7 @@ def decide_command(
             "--format",
             "-f",
             help="`table` for people, `markdown` for reports, `json` "
-            "for programs (the decision exactly as OPA returned it).",
+            "for programs (the decision exactly as OPA returned it, plus the client's `audit`).",
         ),
     ] = OutputFormat.table,
     opa_url: OpaUrlOption = None,
@@ -89,6 +108,7 @@ def decide_command(
             show_default=False,
         ),
     ] = None,
+    record: RecordOption = None,
 ) -> None:
     """Decide whether a transaction needs a licence.
 
@@ -103,6 +123,8 @@ def decide_command(
         exportctl decide -f json --opa-url http://127.0.0.1:8181 order.json
 
         cat order.json | exportctl decide --explain notes -
+
+        exportctl decide --record audit/ order.json
     """
     transaction = _read_transaction(source)
     if explain is Explain.full:
@@ -117,6 +139,14 @@ def decide_command(
         _warn(f"OPA returned no explanation lines for --explain {explain}")
     if decision.outcome not in EXIT_CODES:
         _fail(f"the policy answered an unknown outcome {decision.outcome!r}", EXIT_ENGINE)
+    if record is not None:
+        from exportctl._audit import AuditLog
+
+        try:
+            with AuditLog(record) as log:
+                log.append_decision(decision, transaction)
+        except ExportCtlError as e:
+            _fail(str(e), EXIT_USAGE)
 
     from exportctl import _render
 
@@ -130,6 +160,97 @@ def decide_command(
         case OutputFormat.table:
             _render.render_table(decision)
     raise typer.Exit(EXIT_CODES[decision.outcome])
+
+
+@app.command("batch")
+def batch_command(
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="INPUT|-",
+            help="JSON Lines, one transaction per line; `-` reads standard input.",
+            show_default=False,
+        ),
+    ],
+    *,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="OUT",
+            help="Where the answers go, one line each, appended. Rerun with the same OUT to "
+            "resume: transactions already decided there are skipped.",
+            show_default=False,
+        ),
+    ],
+    opa_url: OpaUrlOption = None,
+    record: RecordOption = None,
+    validate: Annotated[
+        bool,
+        typer.Option(
+            "--validate/--no-validate",
+            help="Check each line against the transaction schema before deciding it. Without "
+            "it a line must still be an object with an `id`; the policy fails closed on facts "
+            "it lacks.",
+        ),
+    ] = True,
+    chunk_size: Annotated[
+        int, typer.Option(min=1, max=10_000, metavar="N", help="Transactions per request.")
+    ] = CHUNK_SIZE,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, max=8, metavar="N", help="Requests in flight, one connection each."),
+    ] = WORKERS,
+) -> None:
+    """Decide every transaction of a JSON Lines file, a chunk of them per request.
+
+    Each line of OUT answers a line of INPUT, in order: the decision (as `decide -f json`, with
+    its `audit`), or for a bad line (not JSON, not a valid transaction, a repeated id) an error
+    record `{"line", "transaction_id", "error": {"field", "message"}}`, and the run goes on.
+    An interrupted run resumes when rerun with the same OUT, without loss or duplicates. A
+    progress bar shows on a terminal; a summary by outcome ends the run, on standard error.
+
+    Exit codes: **0** every line decided, whatever the outcomes; **2** some lines were bad, or bad
+    usage; **3** the policy engine could not be reached, or failed on some transactions (rerun to
+    retry them).
+
+    Examples:
+
+        exportctl batch orders.jsonl --output decisions.jsonl
+
+        cat orders.jsonl | exportctl batch - -o decisions.jsonl --record audit/
+    """
+    from rich.console import Console
+
+    from exportctl._batch import progress, run_batch
+
+    path = None if source == "-" else Path(source)
+    try:
+        with (
+            typer.get_binary_stream("stdin") if path is None else path.open("rb") as stream,
+            progress(Console(stderr=True), path) as advance,
+        ):
+            summary = run_batch(
+                stream,
+                output,
+                opa_url=opa_url,
+                validate=validate,
+                record=record,
+                chunk_size=chunk_size,
+                workers=workers,
+                on_lines=advance,
+            )
+    except (EngineError, EngineUnavailableError, UndefinedDecisionError) as e:
+        _fail(str(e), EXIT_ENGINE)
+    except ExportCtlError as e:
+        _fail(str(e), EXIT_USAGE)
+    except OSError as e:
+        _fail(f"cannot read {source if path else 'standard input'}: {e.strerror or e}", EXIT_USAGE)
+    for failure in summary.failures:
+        typer.echo(f"exportctl: error: {' '.join(failure.split())}", err=True)
+    typer.echo(summary.report(), err=True)
+    raise typer.Exit(summary.exit_code)
 
 
 @app.command("validate")
@@ -237,6 +358,176 @@ def provisions_command(
             suspended = "\n".join(p.suspended) or "—"
             table.add_row(p.id, p.title, basis, p.effective_from, suspended, p.status)
         Console().print(table)
+
+
+class DiffFormat(StrEnum):
+    """How `diff` prints its report."""
+
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+EXIT_CHANGED = 1
+
+
+@app.command("timeline")
+def timeline_command(
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Write the timeline as an SVG picture to FILE (`-`: standard output) instead "
+            "of printing it.",
+            show_default=False,
+        ),
+    ] = None,
+    width: Annotated[
+        int | None,
+        typer.Option(
+            min=60,
+            metavar="N",
+            help="Terminal columns to draw in (at least 60). Default: the terminal's width.",
+            show_default=False,
+        ),
+    ] = None,
+    opa_url: OpaUrlOption = None,
+) -> None:
+    """Draw every instrument's life on one time axis.
+
+    One row per clause, grouped by instrument: when it was announced, pending (published, not
+    yet in force), in force, suspended (each suspension window), in force again after a window
+    ended with nothing recorded since (unconfirmed), lapsed or repealed; and, for instruments
+    such as suspensions, the windows they impose on others. The day the legal data was last
+    reviewed is marked. Read from the bundle's clause calendar through OPA.
+
+    Examples:
+
+        exportctl timeline
+
+        exportctl timeline --svg docs/timeline.svg
+    """
+    from rich.console import Console
+
+    from exportctl._timeline import load_timeline, render_svg, render_terminal
+
+    try:
+        timeline = load_timeline(opa_url)
+    except ExportCtlError as e:
+        _fail(str(e), EXIT_ENGINE)
+    if svg is None:
+        render_terminal(timeline, Console(width=width) if width else Console())
+        return
+    picture = render_svg(timeline)
+    if str(svg) == "-":
+        typer.echo(picture, nl=False)
+        return
+    try:
+        svg.write_text(picture, encoding="utf-8")
+    except OSError as e:
+        _fail(f"cannot write {svg}: {e.strerror or e}", EXIT_USAGE)
+    typer.echo(f"wrote {svg}", err=True)
+
+
+@app.command("diff")
+def diff_command(
+    base: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REV",
+            help="Git revision to compare the working tree's policies with (`HEAD`, `main`, "
+            "`HEAD~1`, a commit id).",
+            show_default=False,
+        ),
+    ] = None,
+    dates: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="Give twice instead of --base: decide every transaction dated A, then dated B, "
+            "on the working tree's policies.",
+            show_default=False,
+        ),
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="PATH",
+            help="Transactions to decide: a directory of JSON files, a JSON file or a JSON Lines "
+            "file. Scenario cases are read for their transaction. Default: every case under "
+            "tests/scenarios/.",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        DiffFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="`text` for people, `markdown` for a pull-request comment, `json` for programs.",
+        ),
+    ] = DiffFormat.text,
+) -> None:
+    """Show which decisions a policy change, or a change of day, changes.
+
+    With `--base REV`, builds the bundle at git revision REV (`git archive`, no worktree) and
+    the working tree's bundle, decides the corpus on both (two local OPA sidecars) and prints
+    every decision that changed: outcome, licensing policy, item outcomes, the provisions in
+    `reasons` and `not_applied`, and missing facts, with the titles of the provisions behind
+    each change. With `--date A --date B`, the same for the corpus dated A and dated B on one
+    bundle.
+
+    Exit codes: **0** no decision changed; **1** some decision changed; **2** bad usage, an
+    unknown revision or an unusable corpus; **3** the policy engine failed.
+
+    Examples:
+
+        exportctl diff --base main
+
+        exportctl diff --base HEAD~1 --format markdown > comment.md
+
+        exportctl diff --date 2026-11-10 --date 2026-11-11 --corpus orders/
+    """
+    import datetime
+
+    from exportctl import _diff
+
+    if (base is None) == (not dates):
+        _fail("give either --base REV or --date A --date B", EXIT_USAGE)
+    if dates is not None and dates and len(dates) != 2:
+        _fail(f"--date: give it exactly twice, got {len(dates)}", EXIT_USAGE)
+    for day in dates or ():
+        try:
+            datetime.date.fromisoformat(day)
+        except ValueError:
+            _fail(f"--date: {day!r} is not a date (YYYY-MM-DD)", EXIT_USAGE)
+    policies = policies_dir()
+    try:
+        entries = _diff.load_corpus(
+            corpus or _diff.default_corpus(policies), policies.resolve().parent
+        )
+        if base is not None:
+            report = _diff.diff_revisions(base, entries, policies, progress=_warn_progress)
+        else:
+            assert dates is not None
+            report = _diff.diff_dates(dates[0], dates[1], entries, policies, _warn_progress)
+    except _diff.DiffUsageError as e:
+        _fail(str(e), EXIT_USAGE)
+    except ExportCtlError as e:
+        _fail(str(e), EXIT_ENGINE)
+    match output_format:
+        case DiffFormat.markdown:
+            typer.echo(_diff.render_markdown(report), nl=False)
+        case DiffFormat.json:
+            typer.echo(_diff.render_json(report), nl=False)
+        case DiffFormat.text:
+            typer.echo(_diff.render_text(report), nl=False)
+    raise typer.Exit(EXIT_CHANGED if report.changes else 0)
+
+
+def _warn_progress(message: str) -> None:
+    typer.echo(f"exportctl: {message}", err=True)
 
 
 def _read_transaction(source: str) -> Any:

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 import orjson
 
+from exportctl._audit import canonical_json, new_audit, utc_now
 from exportctl._models import Decision
 from exportctl._schema import validate_transaction
 from exportctl._sidecar import default_sidecar
@@ -51,29 +52,51 @@ class OpaClient:
         explain: Explain | None = None,
         metrics: bool = False,
     ) -> Decision:
-        """POST the transaction to the decision rule; no schema validation here."""
+        """POST the transaction to the decision rule; no schema validation here.
+
+        The decision carries its `audit`: OPA's decision id (or a UUID4), the bundle revision, the
+        SHA-256 of the canonical input (orjson, sorted keys: the very bytes posted) and the time.
+        """
         params: dict[str, str] = {}
         if explain is not None:
             params.update(explain=explain.value, pretty="true")
         if metrics:
             params["metrics"] = "true"
-        answer = self.query(DECISION_PATH, transaction, params)
-        return Decision.from_opa(
+        canonical = canonical_json(transaction)
+        answer = self.post(DECISION_PATH, b'{"input":' + canonical + b"}", params)
+        decided_at = utc_now()
+        decision = Decision.from_opa(
             answer["result"],
             explanation=tuple(line for line in answer.get("explanation") or () if line),
             metrics=answer.get("metrics"),
+        )
+        policy = decision.policy
+        return decision.with_audit(
+            new_audit(
+                policy.revision,
+                policy.data_reviewed_on,
+                canonical,
+                answer.get("decision_id"),
+                decided_at,
+            )
         )
 
     def query(
         self, path: str, input_document: Any, params: Mapping[str, str] | None = None
     ) -> dict[str, Any]:
         """POST `input_document` to the data API at `path`; OPA's whole answer, with a `result`."""
-        import requests
-
         try:
             body = orjson.dumps({"input": input_document})
         except TypeError as e:
             raise InputError("(transaction)", f"cannot be encoded as JSON: {e}") from e
+        return self.post(path, body, params)
+
+    def post(
+        self, path: str, body: bytes, params: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """POST a pre-encoded body (`{"input": ...}`) to the data API at `path`; as `query`."""
+        import requests
+
         url = self.base_url + path
         try:
             response = self._session.post(url, data=body, params=params, timeout=self.timeout)

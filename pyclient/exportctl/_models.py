@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -92,6 +93,33 @@ class PolicyInfo:
 
 
 @dataclass(frozen=True)
+class Audit:
+    """Which engine, policy and input gave a decision, and when: added by the client."""
+
+    decision_id: str
+    """OPA's decision id when the server returns one (decision logging on), else a client UUID4.
+    In a batch, OPA logs one decision per chunk: its id, `/` and the transaction's index in it."""
+    bundle_revision: str
+    """The policy bundle's revision, as `policy.revision`."""
+    input_sha256: str
+    """SHA-256 (hex) of the canonical input: the transaction as orjson with sorted keys."""
+    data_reviewed_on: str
+    """Day the legal data was last reviewed, as `policy.data_reviewed_on`."""
+    decided_at: str
+    """When the client received the decision: UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`."""
+
+    def as_dict(self) -> dict[str, str]:
+        """The audit fields as a JSON object."""
+        return {
+            "decision_id": self.decision_id,
+            "bundle_revision": self.bundle_revision,
+            "input_sha256": self.input_sha256,
+            "data_reviewed_on": self.data_reviewed_on,
+            "decided_at": self.decided_at,
+        }
+
+
+@dataclass(frozen=True)
 class Decision:
     """The answer for one transaction."""
 
@@ -121,6 +149,18 @@ class Decision:
     """OPA's evaluation trace, one line per event, when `explain` was requested."""
     metrics: Mapping[str, int] | None = None
     """OPA's timers and counters (`timer_server_handler_ns`, …), when `metrics` was requested."""
+    audit: Audit | None = None
+    """Decision id, bundle revision, input hash, time: on every decision the client returns."""
+
+    def document(self) -> dict[str, Any]:
+        """The decision as OPA returned it, with `audit` added as a top-level field when set."""
+        if self.audit is None:
+            return dict(self.raw)
+        return {**self.raw, "audit": self.audit.as_dict()}
+
+    def with_audit(self, audit: Audit) -> Decision:
+        """This decision carrying `audit`."""
+        return dataclasses.replace(self, audit=audit)
 
     @classmethod
     def from_opa(

@@ -55,8 +55,8 @@ def explanation_text(lines: Iterable[str]) -> str:
 
 
 def render_json(decision: Decision) -> str:
-    """The decision exactly as OPA returned it, indented by two spaces."""
-    return orjson.dumps(decision.raw, option=orjson.OPT_INDENT_2).decode()
+    """The decision as OPA returned it, with the client's `audit` added, indented by two spaces."""
+    return orjson.dumps(decision.document(), option=orjson.OPT_INDENT_2).decode()
 
 
 def render_table(decision: Decision, console: Console | None = None) -> None:

@@ -13,6 +13,7 @@ from exportctl._paths import TRANSACTION_SCHEMA
 from exportctl.errors import ExportCtlError, InputError
 
 if TYPE_CHECKING:
+    import jsonschema_rs
     from jsonschema import Draft202012Validator, ValidationError
 
 _JSON_TYPES = {
@@ -27,23 +28,51 @@ _JSON_TYPES = {
 
 
 def validate_transaction(transaction: object) -> None:
-    """Raise `InputError` naming the first field of `transaction` that breaks the schema."""
+    """Raise `InputError` naming the first field of `transaction` that breaks the schema.
+
+    A transaction is checked by jsonschema-rs (some 25 µs for a 20-line bill of materials, where
+    the pure-Python jsonschema takes about 7 ms). Only one it rejects, or a Python value that is not
+    JSON, goes through jsonschema too, whose `best_match` picks the error reported.
+    """
+    try:
+        if _fast_validator().is_valid(transaction):
+            return
+        fast_rejected = True
+    except ValueError:  # not a JSON value (a dict with int keys, an object): jsonschema decides
+        fast_rejected = False
     from jsonschema.exceptions import best_match
 
     error = best_match(_validator().iter_errors(transaction))
     if error is not None:
         raise InputError(*_describe(error))
+    if fast_rejected:
+        # jsonschema-rs is stricter in corners, e.g. a pattern's `$` never matches before a
+        # final newline as Python's `re` does: report its own first error.
+        first = next(iter(_fast_validator().iter_errors(transaction)))
+        raise InputError(
+            json_path(first.instance_path), _truncate(" ".join(first.message.split()), 160)
+        )
+
+
+def _schema() -> Any:
+    try:
+        return orjson.loads(TRANSACTION_SCHEMA.read_bytes())
+    except OSError as e:
+        raise ExportCtlError(f"cannot read the transaction schema {TRANSACTION_SCHEMA}: {e}") from e
+
+
+@functools.cache
+def _fast_validator() -> jsonschema_rs.Validator:
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(_schema(), validate_formats=True, offline=True)
 
 
 @functools.cache
 def _validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
-    try:
-        schema = orjson.loads(TRANSACTION_SCHEMA.read_bytes())
-    except OSError as e:
-        raise ExportCtlError(f"cannot read the transaction schema {TRANSACTION_SCHEMA}: {e}") from e
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def json_path(parts: Iterable[str | int]) -> str:
