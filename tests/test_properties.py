@@ -29,16 +29,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exportctl import decide
+from exportctl import OUTCOMES, decide
 
-SEVERITY = [
-    "prohibited",
-    "license_required",
-    "insufficient_information",
-    "licensed",
-    "exempt",
-    "not_required",
-]
+SEVERITY = list(OUTCOMES)
 
 SETTINGS = settings(
     max_examples=40,

@@ -16,18 +16,13 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from exportctl import OUTCOMES
+
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "tests" / "scenarios"
 META = SCENARIOS / "_meta.json"
 
-SEVERITY = [
-    "prohibited",
-    "license_required",
-    "insufficient_information",
-    "licensed",
-    "exempt",
-    "not_required",
-]
+SEVERITY = list(OUTCOMES)
 
 # The format of a scenario file (documented in tests/scenarios/README.md).
 _PAIR = {"type": "object", "required": ["provision", "item"]}

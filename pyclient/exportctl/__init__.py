@@ -3,6 +3,7 @@
 from exportctl._batch import decide_many
 from exportctl._client import Explain, OpaClient, decide
 from exportctl._models import (
+    OUTCOMES,
     Audit,
     Citation,
     Decision,
@@ -25,6 +26,7 @@ from exportctl.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "OUTCOMES",
     "Audit",
     "Citation",
     "Decision",

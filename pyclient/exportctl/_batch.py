@@ -22,7 +22,7 @@ import orjson
 
 from exportctl._audit import AuditLog, canonical_json, new_audit, utc_now
 from exportctl._client import DECISION_PATH, OpaClient
-from exportctl._models import Audit, Decision
+from exportctl._models import OUTCOMES, Audit, Decision
 from exportctl._schema import validate_transaction
 from exportctl._sidecar import default_sidecar
 from exportctl.errors import EngineError, ExportCtlError, InputError, UndefinedDecisionError
@@ -37,14 +37,6 @@ CHUNK_SIZE = 250
 """Transactions per request: a few hundred keeps a 20-line-BOM chunk near 1 MB."""
 WORKERS = 2
 """Chunks in flight: one per core of OPA on a 2-core machine."""
-OUTCOMES = (
-    "prohibited",
-    "license_required",
-    "insufficient_information",
-    "licensed",
-    "exempt",
-    "not_required",
-)
 NO_DECISION = "the policy gave no decision for it: check it with `exportctl validate`"
 
 C = TypeVar("C")

@@ -9,6 +9,16 @@ from typing import Any
 
 from exportctl.errors import EngineError
 
+OUTCOMES = (
+    "prohibited",
+    "license_required",
+    "insufficient_information",
+    "licensed",
+    "exempt",
+    "not_required",
+)
+"""The contract's outcomes, most severe first."""
+
 
 @dataclass(frozen=True)
 class Citation:
