@@ -57,7 +57,9 @@ part_2(thing) if _in_part(thing, "part_2")
 # Item i's bill of materials level by level, to the depth this engine reads (eight levels). The
 # children of a counted line (a Chinese-origin Part I line) are not read: they are never counted
 # again. Reading level by level, never by a walk over every value, keeps the cost linear and small.
-_levels[i] := [l1, l2, l3, l4, l5, l6, l7, l8] if {
+# Per-item results are complete rules (objects keyed by item index): OPA computes each once per
+# query, where a partial rule would be evaluated again for every different reference into it.
+_levels := {i: [l1, l2, l3, l4, l5, l6, l7, l8] |
 	some i, item in input.items
 	l1 := object.get(item, "bom", [])
 	l2 := _open(l1)
@@ -83,12 +85,7 @@ _counted(line) if {
 
 # METADATA
 # description: The lines of item i's bill of materials that are read (none inside a counted line).
-lines[i] := [line |
-	some level in _levels[i]
-	some line in level
-] if {
-	some i, _ in input.items
-}
+lines := {i: [line | some level in levels; some line in level] | some i, levels in _levels}
 
 # METADATA
 # description: Item i is a Part II item itself, or a part, component or assembly containing a Part II magnet.
@@ -132,22 +129,10 @@ unknown_item contains i if {
 
 # METADATA
 # description: The Chinese-origin Part I lines of item i that are counted.
-counted[i] := [line |
-	some line in lines[i]
-	line.origin == "CN"
-	part_1(line)
-] if {
-	some i, _ in input.items
-}
+counted := {i: [line | some line in read; line.origin == "CN"; part_1(line)] | some i, read in lines}
 
 # Chinese-origin lines that are read and not counted.
-_cn_not_counted[i] := [line |
-	some line in lines[i]
-	line.origin == "CN"
-	not part_1(line)
-] if {
-	some i, _ in input.items
-}
+_cn_not_counted := {i: [line | some line in read; line.origin == "CN"; not part_1(line)] | some i, read in lines}
 
 # METADATA
 # description: >-
@@ -179,13 +164,12 @@ unclassified_lines(i) := [line |
 ]
 
 # Rates into the item's currency, one per currency its counted lines use.
-_rates[i] := {currency: rate |
-	item := input.items[i]
-	some line in counted[i]
+_rates := {i: {currency: rate |
+	some line in cn
 	currency := line.value.currency
-	rate := _rate(currency, item.value.currency)
-} if {
-	some i, _ in input.items
+	rate := _rate(currency, input.items[i].value.currency)
+} |
+	some i, cn in counted
 }
 
 _rate(from, to) := 1 if {
@@ -200,31 +184,33 @@ _line_field(line, field) := sprintf("bom[%s].%s", [line.id, field])
 # description: >-
 #   Facts missing for the content computation of item i: {field, why, line?}: the item's value and
 #   bill of materials, each counted line's value and exchange rate.
-missing[i] contains {"field": "value", "why": "the item's value (greater than 0) is the denominator of the 0.1 % content ratio"} if {
+missing := {i: facts |
 	some i, item in input.items
+	facts := (_item_missing(item) | _value_missing(counted[i])) | _rate_missing(i, item)
+	count(facts) > 0
+}
+
+_item_missing(item) := {m |
+	some m in [{"field": "value", "why": "the item's value (greater than 0) is the denominator of the 0.1 % content ratio"}]
 	not _valued(item)
+} | {m |
+	some m in [{"field": "bom", "why": "a bill of materials is needed to find Chinese-origin Annex 1 Part I content"}]
+	count(object.get(item, "bom", [])) == 0
 }
 
 # A helper, not `not item.value.amount > 0`: negating a comparison with an undefined operand fails.
 _valued(item) if item.value.amount > 0
 
-missing[i] contains {"field": "bom", "why": "a bill of materials is needed to find Chinese-origin Annex 1 Part I content"} if {
-	some i, item in input.items
-	count(object.get(item, "bom", [])) == 0
-}
-
-missing[i] contains {"field": _line_field(line, "value"), "line": line.id, "why": "a Chinese-origin Part I line needs a value to be counted"} if {
-	some i, _ in input.items
-	some line in counted[i]
+_value_missing(lines_counted) := {{"field": _line_field(line, "value"), "line": line.id, "why": "a Chinese-origin Part I line needs a value to be counted"} |
+	some line in lines_counted
 	not line.value.amount
 }
 
-missing[i] contains {
+_rate_missing(i, item) := {{
 	"field": sprintf("fx_rates.%s.%s", [line.value.currency, item.value.currency]),
 	"line": line.id,
 	"why": sprintf("line %s is valued in %s and the item in %s: give the rate", [line.id, line.value.currency, item.value.currency]),
-} if {
-	some i, item in input.items
+} |
 	some line in counted[i]
 	line.value.amount
 	not _rates[i][line.value.currency]
@@ -234,22 +220,25 @@ missing[i] contains {
 # description: >-
 #   Facts that could only add Chinese-origin Part I content to item i: they matter only while the
 #   content found is below the threshold.
-may_add_content[i] contains {"field": _line_field(line, "control_code"), "line": line.id, "why": "a Chinese-origin line that cannot be classified may itself be Annex 1 Part I content (a Chinese-made alloy counts whatever its inputs)"} if {
-	some i, _ in input.items
-	some line in _cn_not_counted[i]
+may_add_content := {i: facts |
+	some i, read in lines
+	facts := (_unclassified_cn(_cn_not_counted[i]) | _unopened_cn(_cn_not_counted[i])) | _too_deep(_levels[i])
+	count(facts) > 0
+}
+
+_unclassified_cn(cn_lines) := {{"field": _line_field(line, "control_code"), "line": line.id, "why": "a Chinese-origin line that cannot be classified may itself be Annex 1 Part I content (a Chinese-made alloy counts whatever its inputs)"} |
+	some line in cn_lines
 	items.classification(line).status == "unknown"
 }
 
-may_add_content[i] contains {"field": _line_field(line, "bom"), "line": line.id, "why": "a Chinese-origin listed rare-earth line that is not itself Part I may contain Part I content: give its bill of materials"} if {
-	some i, _ in input.items
-	some line in _cn_not_counted[i]
+_unopened_cn(cn_lines) := {{"field": _line_field(line, "bom"), "line": line.id, "why": "a Chinese-origin listed rare-earth line that is not itself Part I may contain Part I content: give its bill of materials"} |
+	some line in cn_lines
 	count(object.get(line, "bom", [])) == 0
 	items.classification(line).status == "listed"
 }
 
-may_add_content[i] contains {"field": _line_field(line, "bom"), "line": line.id, "why": sprintf("the bill of materials is read to a depth of %d levels: give line %s's content flattened at that level", [count(_levels[i]), line.id])} if {
-	some i, _ in input.items
-	some line in _levels[i][count(_levels[i]) - 1]
+_too_deep(levels) := {{"field": _line_field(line, "bom"), "line": line.id, "why": sprintf("the bill of materials is read to a depth of %d levels: give line %s's content flattened at that level", [count(levels), line.id])} |
+	some line in levels[count(levels) - 1]
 	not _counted(line)
 	count(object.get(line, "bom", [])) > 0
 }
@@ -259,7 +248,7 @@ may_add_content[i] contains {"field": _line_field(line, "bom"), "line": line.id,
 #   The content computation of item i, the contract's de_minimis object: ratio, threshold,
 #   cn_content_value, item_value, currency, lines (ids counted), and remove_more_than (how much
 #   content must go, beyond this amount, for the item to fall below the threshold; 0 when below).
-content[i] := {
+content := {i: {
 	"ratio": cn / value,
 	"threshold": threshold.ratio,
 	"cn_content_value": cn / units,
@@ -268,7 +257,7 @@ content[i] := {
 	"lines": sort([line.id | some line in counted[i]]),
 	"remove_more_than": max([0, (cn * threshold.denominator) - (value * threshold.numerator)]) / (threshold.denominator * units),
 	"reaches_threshold": (cn * threshold.denominator) >= (value * threshold.numerator),
-} if {
+} |
 	threshold := instruments.mofcom_2025_061.clauses.content_rule.threshold
 	units := config.money_units_per_currency_unit.value
 	some i, item in input.items
