@@ -22,7 +22,7 @@ from exportctl import decide
 from exportctl._sidecar import Sidecar
 
 SIZES = (100, 1_000, 5_000, 10_000, 20_000)
-CONTROL_SIZES = (100, 250, 500, 1_000, 2_000)
+CONTROL_SIZES = (100, 200, 400, 600, 800)
 LINEAR_TOLERANCE = 1.15
 TARGET_5K_P50_MS = 150.0
 CONTROL_POLICIES = Path(__file__).parent / "quadratic_control"

@@ -21,10 +21,22 @@ _lists := {
 
 # A code at or below an entry is in; a code given only above an entry (1C905, 1C905.a) may be that
 # entry, so it is read cautiously as in.
-_in_part(thing, name) if {
-	some code in items.classification(thing).codes
-	_code_in(code, _lists[name])
-}
+_in_part(thing, name) if _part_of(object.get(thing, "control_code", null), object.get(thing, "material", null), name)
+
+# Keyed on the code and the material alone, so OPA's function cache answers once per distinct
+# declaration, however many BOM lines repeat it.
+_part_of(code, material, name) if {
+	some c in items.classify(code, material).codes
+	_code_in(c, _lists[name])
+} else if {
+	name == "part_1"
+	code == null
+	some pattern in _annex.part_1.materials
+	material.form == pattern.form
+	every element in pattern.elements {
+		element in material.elements
+	}
+} else := false
 
 _code_in(code, entries) if {
 	parts := split(code, ".")
@@ -38,17 +50,10 @@ _code_in(code, entries) if {
 }
 
 # METADATA
-# description: True for a Part I item, by its classification or, for Part I alloys the catalogue lacks, its material.
+# description: >-
+#   True for a Part I item, by its classification or, for Part I alloys the catalogue lacks
+#   (Tb-Fe), by its material when it has no control code.
 part_1(thing) if _in_part(thing, "part_1")
-
-part_1(thing) if {
-	not thing.control_code
-	some pattern in _annex.part_1.materials
-	thing.material.form == pattern.form
-	every element in pattern.elements {
-		element in thing.material.elements
-	}
-}
 
 # METADATA
 # description: True for a Part II item by its own classification (magnet material or target).

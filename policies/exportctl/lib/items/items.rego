@@ -18,12 +18,18 @@ goods(thing) if object.get(thing, "kind", "goods") == "goods"
 #   {status: listed | not_listed | unknown, basis, codes, groups}. `codes` are catalogue codes (or the
 #   given code), `groups` their 5-character list entries (1C904 ...). A given code outside the
 #   catalogue's groups is not_listed for the provisions encoded here.
-classification(thing) := {"status": "not_listed", "basis": "control_code", "codes": set(), "groups": set()} if {
-	thing.control_code == "not_listed"
-} else := _by_code(thing.control_code) if {
-	thing.control_code
-} else := _by_material(thing.material) if {
-	thing.material
+classification(thing) := classify(object.get(thing, "control_code", null), object.get(thing, "material", null))
+
+# METADATA
+# description: >-
+#   The classification of a declared control code (or null) and material (or null). Keyed on
+#   these alone, so OPA's function cache serves every BOM line that declares the same thing.
+classify(code, material) := {"status": "not_listed", "basis": "control_code", "codes": set(), "groups": set()} if {
+	code == "not_listed"
+} else := _by_code(code) if {
+	code != null
+} else := _by_material(material) if {
+	material != null
 } else := {"status": "unknown", "basis": "none", "codes": set(), "groups": set()}
 
 _by_code(code) := {"status": "listed", "basis": "control_code", "codes": {code}, "groups": {group}} if {

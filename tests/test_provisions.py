@@ -1,0 +1,56 @@
+"""`exportctl provisions`: every provision and its status on a day, through a real OPA."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+from typer.testing import CliRunner
+
+from exportctl._cli import app
+
+EXPORTCTL = Path(sys.executable).with_name("exportctl")
+
+
+def test_json_gives_every_provision_with_its_status_on_the_day(opa_url: str) -> None:
+    result = CliRunner().invoke(
+        app, ["provisions", "--date", "2026-01-01", "-f", "json", "--opa-url", opa_url]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {row["id"]: row for row in orjson.loads(result.stdout)}
+    assert rows["CN-REE-0018-01"]["state"] == "in_force"
+    content = rows["CN-REE-0061-01"]
+    assert content["state"] == "suspended"
+    assert content["would_apply_from"] == "2026-11-11"
+    assert content["status"] == "suspended, applies again from 2026-11-11"
+    assert content["instrument"] == "MOFCOM Announcement No. 61 of 2025"
+    assert content["article"] == "Art. 1(1)"
+    before = CliRunner().invoke(
+        app, ["provisions", "--date", "2026-01-05", "-f", "json", "--opa-url", opa_url]
+    )
+    japan = {row["id"]: row for row in orjson.loads(before.stdout)}["CN-JP-2026-01"]
+    assert (japan["state"], japan["would_apply_from"]) == ("not_yet_in_force", "2026-01-06")
+
+
+def test_table_and_markdown_as_a_real_subprocess(opa_url: str) -> None:
+    for output_format, marker in (
+        ("table", "Provisions on 2026-12-01"),
+        ("markdown", "| `CN-LIST-01` |"),
+    ):
+        done = subprocess.run(
+            [str(EXPORTCTL), "provisions", "--date", "2026-12-01", "-f", output_format],
+            capture_output=True,
+            env={"EXPORTCTL_OPA_URL": opa_url, "PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert marker in done.stdout.decode()
+
+
+def test_a_bad_date_is_one_line_and_exit_2() -> None:
+    result = CliRunner().invoke(app, ["provisions", "--date", "2026-13-45"])
+    assert result.exit_code == 2
+    assert result.output.strip().count("\n") == 0
+    assert "--date" in result.output
