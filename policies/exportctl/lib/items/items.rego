@@ -41,11 +41,7 @@ _by_code(code) := {"status": "listed", "basis": "control_code", "codes": {code},
 # description: The catalogue entry of a code (entries are nested under their 5-character group).
 entry(code) := catalogue.groups[substring(code, 0, 5)].entries[code]
 
-# A handful of groups, one element each: probing them per element keeps classification linear.
-_groups_of[element] contains group if {
-	some group, g in catalogue.groups
-	element := g.element
-}
+_groups_of := catalogue.groups_by_element
 
 _by_material(material) := {"status": "listed", "basis": "material", "codes": codes, "groups": {substring(c, 0, 5) | some c in codes}} if {
 	codes := _material_codes(material)

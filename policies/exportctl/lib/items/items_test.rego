@@ -51,3 +51,11 @@ test_code_fact if {
 	items.code_fact({"material": {"elements": ["Tb", "O"], "form": "oxide"}}) == {"control_code": "1C904.b"}
 	items.code_fact({"control_code": "not_listed"}) == {}
 }
+
+test_groups_by_element_is_the_groups_index if {
+	index := {element: {g | some g in groups} | some element, groups in data.exportctl.catalogue.groups_by_element}
+	index == {element: {g | some g, group in data.exportctl.catalogue.groups; group.element == element} |
+		some group in data.exportctl.catalogue.groups
+		element := group.element
+	}
+}
