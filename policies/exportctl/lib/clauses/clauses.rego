@@ -58,7 +58,10 @@ _names_clause(measure, name) if name in measure.clauses
 
 _end(s) := day_after(s.through)
 
-_end(s) := "9999-12-31" if not s.through
+_end(s) := _open_end if not s.through
+
+# A window with no recorded end runs past every date a transaction can carry.
+_open_end := "9999-12-31"
 
 # METADATA
 # description: The day after a YYYY-MM-DD date.
@@ -66,7 +69,7 @@ day_after(date) := time.format([time.add_date(time.parse_ns("2006-01-02", date),
 
 # The first day on which the clause no longer applies for good (the earlier of its own end and any repeal).
 _until(ref) := min({d |
-	some d in ({object.get(clause(ref), "effective_until", "9999-12-31")} | {r.from | some r in _repeals_of(ref)})
+	some d in ({object.get(clause(ref), "effective_until", _open_end)} | {r.from | some r in _repeals_of(ref)})
 })
 
 _covering(ref, date) := {s |
