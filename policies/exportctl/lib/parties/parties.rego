@@ -39,3 +39,15 @@ all_matches(tx) := {m |
 	some party in object.get(tx, "parties", [])
 	some m in matches(party)
 }
+
+# METADATA
+# description: >-
+#   Listings whose name begins the party's name word for word ("MP Materials Corporation",
+#   "Hensoldt Sensors GmbH"): not proven to be the listed entity, so the identity must be confirmed.
+possible_matches(party) := {object.union(e, {"party": party.name, "role": party.role, "via": "name begins with a listed name"}) |
+	name := normalise(party.name)
+	not _entities[name]
+	words := split(name, " ")
+	some k in numbers.range(1, count(words) - 1)
+	some e in _entities[concat(" ", array.slice(words, 0, k))]
+}

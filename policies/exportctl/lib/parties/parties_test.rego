@@ -40,3 +40,13 @@ test_match_keys_are_the_normalised_names if {
 		}
 	}
 }
+
+test_possible_matches[name] if {
+	some name, want in {
+		"MP Materials Corporation": {"MP Materials"},
+		"Hensoldt Sensors GmbH": {"Hensoldt"},
+		"MP Materials": set(),
+		"Materials MP Inc": set(),
+	}
+	{m.entity | some m in parties.possible_matches({"role": "end_user", "name": name})} == want
+}

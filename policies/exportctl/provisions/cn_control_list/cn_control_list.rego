@@ -91,3 +91,26 @@ findings contains result.needs(rego.metadata.chain(), item.id, [{
 	_reaches(m, item)
 	_undetermined(item)
 }
+
+# A party whose name begins with a listed name may be that entity or one of its units: the
+# cautious reading asks who it is rather than clear the transfer.
+findings contains result.needs(rego.metadata.chain(), item.id, [{
+	"field": "parties",
+	"why": sprintf(
+		"party %s (%s) may be the control-list entity %s (%s): confirm it is not that entity or a unit it owns 50 %% or more, or record it as a listed party",
+		[m.party, m.role, m.entity, m.clause],
+	),
+}]) if {
+	some party in object.get(input, "parties", [])
+	some m in parties.possible_matches(party)
+	m.list == "control_list"
+	clauses.status(m.clause, input.date).in_force
+	some item in input.items
+	_reaches(m, item)
+	not _known_not_dual_use(item)
+}
+
+_known_not_dual_use(item) if {
+	item.control_code == "not_listed"
+	not _dual_use(item)
+}

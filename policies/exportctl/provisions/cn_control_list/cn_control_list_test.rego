@@ -126,3 +126,21 @@ test_a_repeal_record_ends_the_prohibition if {
 	n.provision == "CN-LIST-01"
 	startswith(n.because, "lapsed")
 }
+
+test_a_name_beginning_with_a_listed_name_is_asked if {
+	tx := {
+		"date": "2026-07-01",
+		"transferor": {"name": "Trader", "country": "MY"},
+		"destination": "US",
+		"parties": [{"role": "end_user", "name": "MP Materials Corporation", "country": "US"}],
+		"items": [{"id": "1", "origin": "CN", "control_code": "1C905.b"}],
+	}
+	[f] := [f | some f in cn_control_list.findings with input as tx]
+	f.outcome == "insufficient_information"
+	f.missing[0].field == "parties"
+	contains(f.missing[0].why, "MP Materials")
+	before := object.union(tx, {"date": "2026-06-21"})
+	count(cn_control_list.findings) == 0 with input as before
+	not_dual_use := object.union(tx, {"items": [{"id": "1", "origin": "CN", "control_code": "not_listed"}]})
+	count(cn_control_list.findings) == 0 with input as not_dual_use
+}
