@@ -27,9 +27,11 @@ _findings contains object.union(f, {"status": status}) if {
 
 _status(f) := clauses.status(f.clause, input.date) if not f.requires_any
 
+_status(f) := _qualifying_status(f) if f.requires_any
+
 # A qualifying finding (licensing policy, exemption) applies while its own clause is in force and
 # at least one of the requirements it qualifies is.
-_status(f) := own if {
+_qualifying_status(f) := own if {
 	own := clauses.status(f.clause, input.date)
 	not own.in_force
 } else := own if {
@@ -44,9 +46,7 @@ _status(f) := own if {
 		"warnings": set(),
 	},
 	_earliest({d | some ref in f.requires_any; d := clauses.status(ref, input.date).would_apply_from}),
-) if {
-	f.requires_any
-}
+)
 
 _earliest(days) := {"would_apply_from": min(days)} if count(days) > 0
 
