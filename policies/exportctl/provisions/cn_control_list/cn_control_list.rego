@@ -20,45 +20,16 @@
 package exportctl.provisions.cn_control_list
 
 import data.exportctl.lib.clauses
+import data.exportctl.lib.dual_use
 import data.exportctl.lib.items
 import data.exportctl.lib.parties
 import data.exportctl.lib.result
 
-_listed_elements := {e |
-	some ref in clauses.clause(result.provision(rego.metadata.chain()).custom.clause).dual_use_elements_from
-	some e in clauses.clause(ref).elements
-}
+_listed_elements := dual_use.elements(clauses.clause(result.provision(rego.metadata.chain()).custom.clause))
 
 _matches contains m if {
 	some m in parties.all_matches(input)
 	m.list == "control_list"
-}
-
-_reaches(_, _) if input.transferor.country == "CN"
-
-_reaches(m, item) if {
-	input.transferor.country != "CN"
-	clauses.clause(m.clause).binds_overseas_transferors
-	item.origin == "CN"
-}
-
-_dual_use(item) if items.classification(item).status == "listed"
-
-_dual_use(item) if {
-	item.control_code
-	item.control_code != "not_listed"
-}
-
-# Gallium, germanium and antimony items are listed by element in their own instruments' records.
-_dual_use(item) if {
-	object.get(item, "control_code", "") != "not_listed"
-	some element in item.material.elements
-	element in _listed_elements
-}
-
-_undetermined(item) if {
-	not item.control_code
-	not _dual_use(item)
 }
 
 _facts(m, item) := object.union(
@@ -73,8 +44,8 @@ _facts(m, item) := object.union(
 findings contains result.finding_for(rego.metadata.chain(), m.clause, item.id, "prohibited", _facts(m, item)) if {
 	some m in _matches
 	some item in input.items
-	_reaches(m, item)
-	_dual_use(item)
+	dual_use.reaches(clauses.clause(m.clause), item)
+	dual_use.item(item, _listed_elements)
 }
 
 # The needs finding cites the Regulation, so it is asked only while the matched listing applies.
@@ -88,8 +59,8 @@ findings contains result.needs(rego.metadata.chain(), item.id, [{
 	some m in _matches
 	clauses.status(m.clause, input.date).in_force
 	some item in input.items
-	_reaches(m, item)
-	_undetermined(item)
+	dual_use.reaches(clauses.clause(m.clause), item)
+	dual_use.undetermined(item, _listed_elements)
 }
 
 # A party whose name begins with a listed name may be that entity or one of its units: the
@@ -106,11 +77,11 @@ findings contains result.needs(rego.metadata.chain(), item.id, [{
 	m.list == "control_list"
 	clauses.status(m.clause, input.date).in_force
 	some item in input.items
-	_reaches(m, item)
-	not _known_not_dual_use(item)
+	dual_use.reaches(clauses.clause(m.clause), item)
+	not _known_notdual_use.item(item, _listed_elements)
 }
 
-_known_not_dual_use(item) if {
+_known_notdual_use["item"](item, _listed_elements) if {
 	item.control_code == "not_listed"
-	not _dual_use(item)
+	not dual_use.item(item, _listed_elements)
 }

@@ -18,74 +18,7 @@
 package exportctl.provisions.cn_japan_military
 
 import data.exportctl.lib.clauses
-import data.exportctl.lib.items
+import data.exportctl.lib.military_ban
 import data.exportctl.lib.result
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
-
-_listed_elements := {e |
-	some ref in _clause.dual_use_elements_from
-	some e in clauses.clause(ref).elements
-}
-
-_limbs contains {"limb": "military_user", "party": party.name, "role": party.role} if {
-	some party in object.get(input, "parties", [])
-	party.country == _clause.country
-	party.military == true
-}
-
-_limbs contains {"limb": "military_use", "end_use": "military"} if {
-	input.destination == _clause.country
-	"military" in object.get(input, ["end_use", "categories"], [])
-}
-
-_reaches(_) if input.transferor.country == "CN"
-
-_reaches(item) if {
-	input.transferor.country != "CN"
-	_clause.binds_overseas_transferors
-	item.origin == "CN"
-}
-
-_dual_use(item) if items.classification(item).status == "listed"
-
-_dual_use(item) if {
-	item.control_code
-	item.control_code != "not_listed"
-}
-
-# Gallium, germanium and antimony items are listed by element in their own instruments' records.
-_dual_use(item) if {
-	object.get(item, "control_code", "") != "not_listed"
-	some element in item.material.elements
-	element in _listed_elements
-}
-
-_undetermined(item) if {
-	not item.control_code
-	not _dual_use(item)
-}
-
-findings contains result.finding(rego.metadata.chain(), item.id, "prohibited", object.union(limb, {
-	"control_codes": sort(items.classification(item).codes),
-	"transferor_country": input.transferor.country,
-	"destination": input.destination,
-})) if {
-	some limb in _limbs
-	some item in input.items
-	_reaches(item)
-	_dual_use(item)
-}
-
-findings contains result.needs(rego.metadata.chain(), item.id, [{
-	"field": "control_code",
-	"why": sprintf(
-		"the transfer goes to a %s (%s): give the item's control-list classification (control_code, or not_listed) to tell whether it is a dual-use item",
-		[concat(", ", sort({l.limb | some l in _limbs})), _clause.country],
-	),
-}]) if {
-	count(_limbs) > 0
-	some item in input.items
-	_reaches(item)
-	_undetermined(item)
-}
+findings := military_ban.findings(rego.metadata.chain(), clauses.clause(result.provision(rego.metadata.chain()).custom.clause))

@@ -1,0 +1,45 @@
+# METADATA
+# title: Military users and uses of one country
+# description: >-
+#   The prohibitions on dual-use items for one country's military users (a party of that country
+#   marked military) and military uses (end use military with that destination), as a clause
+#   record states them (`country`, `binds_overseas_transferors`, `dual_use_elements_from`). Each
+#   such provision package passes its own METADATA chain and clause record.
+package exportctl.lib.military_ban
+
+import data.exportctl.lib.dual_use
+import data.exportctl.lib.items
+import data.exportctl.lib.result
+
+# METADATA
+# description: The prohibited findings, and the classifications to ask for, under the clause `record`.
+findings(chain, record) := {result.finding(chain, item.id, "prohibited", object.union(limb, {
+	"control_codes": sort(items.classification(item).codes),
+	"transferor_country": input.transferor.country,
+	"destination": input.destination,
+})) |
+	some limb in _limbs(record)
+	some item in input.items
+	dual_use.reaches(record, item)
+	dual_use.item(item, dual_use.elements(record))
+} | {result.needs(chain, item.id, [{
+	"field": "control_code",
+	"why": sprintf(
+		"the transfer goes to a %s (%s): give the item's control-list classification (control_code, or not_listed) to tell whether it is a dual-use item",
+		[concat(", ", sort({l.limb | some l in _limbs(record)})), record.country],
+	),
+}]) |
+	count(_limbs(record)) > 0
+	some item in input.items
+	dual_use.reaches(record, item)
+	dual_use.undetermined(item, dual_use.elements(record))
+}
+
+_limbs(record) := {{"limb": "military_user", "party": party.name, "role": party.role} |
+	some party in object.get(input, "parties", [])
+	party.country == record.country
+	party.military == true
+} | {{"limb": "military_use", "end_use": "military"} |
+	input.destination == record.country
+	"military" in object.get(input, ["end_use", "categories"], [])
+}
