@@ -11,13 +11,6 @@ import data.exportctl.provisions.cn_no61_origin
 import data.exportctl.provisions.cn_no61_technology
 
 # METADATA
-# description: True when the transfer is by an overseas transferor to a country other than China.
-overseas_transfer if {
-	input.transferor.country != "CN"
-	input.destination != "CN"
-}
-
-# METADATA
 # description: >-
 #   Item id -> {requires, facts}: the clauses of the Art. 1 licence requirements that matched the
 #   item (in force or not), and the facts to carry over ({control_code} when the item's code is

@@ -18,6 +18,7 @@ package exportctl.provisions.cn_export_antimony
 
 import data.exportctl.lib.clauses
 import data.exportctl.lib.result
+import data.exportctl.lib.transfer
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
@@ -26,8 +27,7 @@ findings contains result.finding(rego.metadata.chain(), item.id, "license_requir
 	"transferor_country": input.transferor.country,
 	"destination": input.destination,
 })) if {
-	input.transferor.country == "CN"
-	input.destination != "CN"
+	transfer.from_china
 	some item in input.items
 	object.get(item, "control_code", "") != "not_listed"
 	elements := {e | some e in item.material.elements; e in _clause.elements}

@@ -21,6 +21,7 @@ package exportctl.provisions.cn_export_gallium_germanium
 import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
+import data.exportctl.lib.transfer
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
@@ -32,8 +33,7 @@ findings contains result.finding(rego.metadata.chain(), item.id, "license_requir
 	"transferor_country": input.transferor.country,
 	"destination": input.destination,
 })) if {
-	input.transferor.country == "CN"
-	input.destination != "CN"
+	transfer.from_china
 	some item in input.items
 	items.goods(item)
 	object.get(item, "control_code", "") != "not_listed"

@@ -21,14 +21,14 @@ import data.exportctl.catalogue
 import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
+import data.exportctl.lib.transfer
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
 _deep_processed := clauses.clause("mofcom_faq_2025_05/deep_processed").categories
 
 _exported_from_china if {
-	input.transferor.country == "CN"
-	input.destination != "CN"
+	transfer.from_china
 }
 
 # Items the provision must classify: goods leaving China, except those the FAQ No. 5 category

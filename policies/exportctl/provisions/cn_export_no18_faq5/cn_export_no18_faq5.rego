@@ -20,6 +20,7 @@ package exportctl.provisions.cn_export_no18_faq5
 import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
+import data.exportctl.lib.transfer
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
@@ -28,8 +29,7 @@ findings contains result.finding(rego.metadata.chain(), item.id, "not_required",
 	"transferor_country": input.transferor.country,
 	"destination": input.destination,
 }) if {
-	input.transferor.country == "CN"
-	input.destination != "CN"
+	transfer.from_china
 	some item in input.items
 	items.goods(item)
 	item.category in _clause.categories

@@ -21,14 +21,14 @@ import data.exportctl.catalogue
 import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
+import data.exportctl.lib.transfer
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
 _elements := {catalogue.groups[group].element | some group in _clause.covers_groups}
 
 _in_scope contains item if {
-	input.transferor.country == "CN"
-	input.destination != "CN"
+	transfer.from_china
 	some item in input.items
 	items.goods(item)
 }

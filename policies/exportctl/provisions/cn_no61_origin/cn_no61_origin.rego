@@ -18,11 +18,11 @@ package exportctl.provisions.cn_no61_origin
 
 import data.exportctl.lib.annex1
 import data.exportctl.lib.items
-import data.exportctl.lib.no61
 import data.exportctl.lib.result
+import data.exportctl.lib.transfer
 
 _chinese_origin contains i if {
-	no61.overseas_transfer
+	transfer.overseas
 	some i, item in input.items
 	items.goods(item)
 	item.origin == "CN"

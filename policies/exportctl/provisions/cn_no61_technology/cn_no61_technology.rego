@@ -20,13 +20,13 @@ package exportctl.provisions.cn_no61_technology
 import data.exportctl.lib.annex1
 import data.exportctl.lib.clauses
 import data.exportctl.lib.items
-import data.exportctl.lib.no61
 import data.exportctl.lib.result
+import data.exportctl.lib.transfer
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
 _annex_1_made_abroad contains i if {
-	no61.overseas_transfer
+	transfer.overseas
 	some i in annex1.annex_1_item
 	items.goods(input.items[i])
 	input.items[i].origin != "CN"
@@ -54,7 +54,7 @@ findings contains result.needs(rego.metadata.chain(), item.id, [{
 	"field": "control_code",
 	"why": "the item cannot be classified, so it may be an Annex 1 item: give its control_code or material",
 }]) if {
-	no61.overseas_transfer
+	transfer.overseas
 	some i in annex1.unknown_item
 	item := input.items[i]
 	items.goods(item)
@@ -69,7 +69,7 @@ findings contains result.needs(rego.metadata.chain(), item.id, array.concat(
 		not "produced_with_cn_technologies" in object.keys(item)
 	],
 )) if {
-	no61.overseas_transfer
+	transfer.overseas
 	some i in annex1.possibly_part_2_item
 	item := input.items[i]
 	items.goods(item)

@@ -22,12 +22,12 @@ package exportctl.provisions.cn_technology_catalogue
 import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
+import data.exportctl.lib.transfer
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
 _exported if {
-	input.transferor.country == "CN"
-	input.destination != "CN"
+	transfer.from_china
 }
 
 _exported if {
