@@ -3,41 +3,63 @@
 # description: >-
 #   Matches the transaction's parties against the entities recorded in listing clauses (a clause with
 #   `entities`), by normalised name or alias, and through owners holding at least the configured share
-#   (the 50 % rule). Each match names the listing clause, so its date is applied by the clause calendar.
+#   (the 50 % rule of No. 61 Art. 2 only). Each match names the listing clause, so its date is applied
+#   by the clause calendar.
 package exportctl.lib.parties
 
 import data.exportctl.config
 import data.exportctl.instruments
+import data.exportctl.lib.clauses
 
 # METADATA
 # description: A name compared case- and punctuation-insensitively, with runs of spaces collapsed.
 normalise(name) := concat(" ", regex.find_n(`[\p{L}\p{N}]+`, lower(name), -1))
 
-# Each entity record carries its normalised names (`match_keys`, checked against `normalise` by the
-# tests), so matching costs one normalisation per party, none per entity.
-_entities[key] contains {"entity": entity.name, "clause": concat("/", [id, name]), "list": clause.list} if {
+# METADATA
+# description: Every listing clause (a clause with `entities`), by reference "instrument/clause".
+listings[ref] := clause if {
 	some id, instrument in instruments
 	some name, clause in instrument.clauses
+	clause.entities
+	ref := concat("/", [id, name])
+}
+
+# Each entity record carries its normalised names (`match_keys`, checked against `normalise` by the
+# tests), so matching costs one normalisation per party, none per entity.
+_entities[key] contains {"entity": entity.name, "clause": ref, "list": clause.list} if {
+	some ref, clause in listings
 	some entity in clause.entities
 	some key in entity.match_keys
 }
 
 # METADATA
 # description: >-
-#   The listings that reach a party: {party, role, entity, clause, list, via (name | owner), share?}.
-matches(party) := {object.union(e, {"party": party.name, "role": party.role, "via": "name"}) |
+#   The listings that name the party itself, under any recorded form of the entity's name:
+#   {party, role, entity, clause, list, via: name}. The control-list prohibition and the
+#   watch-list consequences reach these.
+name_matches(party) := {object.union(e, {"party": party.name, "role": party.role, "via": "name"}) |
 	some e in _entities[normalise(party.name)]
-} | {object.union(e, {"party": party.name, "role": party.role, "via": "owner", "owner": owner.name, "share": owner.share}) |
+}
+
+# METADATA
+# description: >-
+#   The listings that name an owner holding at least the configured share of the party:
+#   {party, role, entity, clause, list, via: owner, owner, share}. Only No. 61 Art. 2 reaches these.
+owner_matches(party) := {object.union(e, {"party": party.name, "role": party.role, "via": "owner", "owner": owner.name, "share": owner.share}) |
 	some owner in object.get(party, "owners", [])
 	owner.share >= config.affiliate_share.threshold
 	some e in _entities[normalise(owner.name)]
 }
 
 # METADATA
-# description: Every listing match over the transaction's parties.
-all_matches(tx) := {m |
+# description: Both kinds of match, the reach of No. 61 Art. 2 (listed parties and units they hold 50 % or more).
+matches(party) := name_matches(party) | owner_matches(party)
+
+# METADATA
+# description: Every listing that names one of the transaction's parties itself.
+all_name_matches(tx) := {m |
 	some party in object.get(tx, "parties", [])
-	some m in matches(party)
+	some m in name_matches(party)
 }
 
 # METADATA
@@ -50,4 +72,14 @@ possible_matches(party) := {object.union(e, {"party": party.name, "role": party.
 	words := split(name, " ")
 	some k in numbers.range(1, count(words) - 1)
 	some e in _entities[concat(" ", array.slice(words, 0, k))]
+}
+
+# METADATA
+# description: >-
+#   The watch-list matches in force on the transaction's date whose listing bars general licences
+#   (`bars_general_licences`): while any exists, a general licence held does not cover the transfer.
+general_licence_bars(tx) := {m |
+	some m in all_name_matches(tx)
+	listings[m.clause].bars_general_licences
+	clauses.status(m.clause, tx.date).in_force
 }

@@ -1,17 +1,21 @@
 # METADATA
 # title: Dual-use items may not go to a party on the export-control control list
 # description: >-
-#   MOFCOM prohibits exports of dual-use items to the entities it puts on the control list, and to
-#   units they own 50 % or more. Listings that bind overseas transferors also forbid them to transfer
-#   Chinese-origin dual-use items to a listed entity. Each finding cites the listing that matched, so
-#   it applies from that listing's date. Watch-list matches do not prohibit.
+#   MOFCOM prohibits exports of dual-use items to the entities it puts on the control list, named
+#   under any published form of their names. Listings that bind overseas transferors also forbid
+#   them to transfer Chinese-origin dual-use items to a listed entity. Each finding cites the listing
+#   that matched, so it applies from that listing's date. The prohibition does not reach units a
+#   listed entity owns (the 50 % rule is No. 61 Art. 2's): where Art. 2 does not reach the transfer,
+#   the decision warns about such a unit, naming its listed owner. A watch-list match does not
+#   prohibit: the decision states its consequences. A listing recorded without all its names makes
+#   every decision with parties say that unrecorded names were not screened.
 # related_resources:
 #   - description: Dual-use Items Export Control Regulation, Arts. 28-29 (S68)
 #     ref: http://www.csrcare.com/Law/LawShowEn?id=233583
-#   - description: Control-list listing of 24 April 2026, secondary report (S55)
-#     ref: https://www.thedefensenews.com/China-Adds-Seven-European-Entities-to-Export-Control-List-Bans-Dual-Use-Item-Exports-Over-Taiwan-Links/
-#   - description: Control-list listing of 22 June 2026, secondary report (S57)
-#     ref: https://source.benchmarkminerals.com/article/china-targets-us-rare-earth-and-defence-linked-entities-with-dual-use-export-ban
+#   - description: MOFCOM Announcement No. 11 of 2026 (control list, 20 Japanese entities)
+#     ref: https://www.geopolitechs.org/p/china-sanctions-50-japanese-companies
+#   - description: Watch-list announcement of 24 February 2026 and its consequences
+#     ref: https://www.ettoday.net/news/20260224/3122152.htm
 # custom:
 #   id: CN-LIST-01
 #   clause: state_council_2024_792/control_list
@@ -19,21 +23,23 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.cn_control_list
 
+import data.exportctl.config
 import data.exportctl.lib.clauses
 import data.exportctl.lib.dual_use
 import data.exportctl.lib.items
+import data.exportctl.lib.no61
 import data.exportctl.lib.parties
 import data.exportctl.lib.result
 
 _listed_elements := dual_use.elements(clauses.clause(result.provision(rego.metadata.chain()).custom.clause))
 
 _matches contains m if {
-	some m in parties.all_matches(input)
+	some m in parties.all_name_matches(input)
 	m.list == "control_list"
 }
 
 _facts(m, item) := object.union(
-	object.filter(m, ["party", "role", "entity", "via", "owner", "share", "list"]),
+	object.filter(m, ["party", "role", "entity", "via", "list"]),
 	object.union(object.filter(item, ["origin"]), {
 		"control_codes": sort(items.classification(item).codes),
 		"transferor_country": input.transferor.country,
@@ -63,12 +69,12 @@ findings contains result.needs(rego.metadata.chain(), item.id, [{
 	dual_use.undetermined(item, _listed_elements)
 }
 
-# A party whose name begins with a listed name may be that entity or one of its units: the
-# cautious reading asks who it is rather than clear the transfer.
+# A party whose name begins with a listed name may be that entity under another form of its name:
+# the cautious reading asks who it is rather than clear the transfer.
 findings contains result.needs(rego.metadata.chain(), item.id, [{
 	"field": "parties",
 	"why": sprintf(
-		"party %s (%s) may be the control-list entity %s (%s): confirm it is not that entity or a unit it owns 50 %% or more, or record it as a listed party",
+		"party %s (%s) may be the control-list entity %s (%s): confirm it is not that entity, or record it as a listed party",
 		[m.party, m.role, m.entity, m.clause],
 	),
 }]) if {
@@ -78,10 +84,60 @@ findings contains result.needs(rego.metadata.chain(), item.id, [{
 	clauses.status(m.clause, input.date).in_force
 	some item in input.items
 	dual_use.reaches(clauses.clause(m.clause), item)
-	not _known_notdual_use.item(item, _listed_elements)
+	not _declared_not_dual_use(item)
 }
 
-_known_notdual_use["item"](item, _listed_elements) if {
+_declared_not_dual_use(item) if {
 	item.control_code == "not_listed"
 	not dual_use.item(item, _listed_elements)
+}
+
+_in_force(ref) if clauses.status(ref, input.date).in_force
+
+# A watch-list match is not a prohibition; its consequences, as the listing states them, are.
+warnings contains result.warning(rego.metadata.chain(), sprintf(
+	"party %s (%s) is on the export-control watch list as %s (%s): this does not prohibit the transfer, but %s",
+	[m.party, m.role, m.entity, clauses.citation(m.clause).instrument, parties.listings[m.clause].consequences],
+)) if {
+	some m in parties.all_name_matches(input)
+	m.list == "watch_list"
+	_in_force(m.clause)
+}
+
+# A unit held 50 % or more by a listed entity is reached only by No. 61 Art. 2; where Art. 2 does
+# not reach the transfer on its date, the unit is not cleared silently.
+warnings contains result.warning(rego.metadata.chain(), sprintf(
+	"party %s (%s) is %v %% owned by %s, which is on the export-control %s as %s (%s): the listing reaches the listed entity itself, not units it owns, and No. 61 Art. 2 (units held 50 %% or more: licences denied in principle) does not reach this transfer on its date; check who controls the party before going ahead",
+	[m.party, m.role, m.share * 100, m.owner, _list_name[m.list], m.entity, clauses.citation(m.clause).instrument],
+)) if {
+	some party in object.get(input, "parties", [])
+	some m in parties.owner_matches(party)
+	_in_force(m.clause)
+	not _art2_reaches(party)
+}
+
+_list_name := {"control_list": "control list", "watch_list": "watch list"}
+
+_art2_ref := config.affiliate_share.reaches_through
+
+# Art. 2 qualifies a No. 61 Art. 1 licence requirement: it reaches the party when Art. 2 and a
+# requirement it qualifies are in force, and the party has a role Art. 2 names.
+_art2_reaches(party) if {
+	party.role in clauses.clause(_art2_ref).party_roles
+	_in_force(_art2_ref)
+	some required in no61.required
+	some ref in required.requires
+	_in_force(ref)
+}
+
+# Honest incompleteness: a listing in force recorded without all its names was screened only
+# against the names it records.
+warnings contains result.warning(rego.metadata.chain(), sprintf(
+	"names not in this bundle's lists have not been screened; screen them against the published list: %s (%s, %s). Recorded: %s",
+	[clauses.citation(ref).instrument, clause.article, clauses.citation(ref).url, clause.completeness_note],
+)) if {
+	count(object.get(input, "parties", [])) > 0
+	some ref, clause in parties.listings
+	clause.complete == false
+	_in_force(ref)
 }

@@ -25,7 +25,6 @@ test_prohibits[note] if {
 	some note, tc in {
 		"exporter in China, listed by name": {"patch": {}, "item": _dy_oxide},
 		"by alias": {"patch": {"parties": [{"role": "consignee", "name": "usa rare earth, inc.", "country": "US"}]}, "item": _dy_oxide},
-		"owner holds exactly 50 %": {"patch": {"parties": [{"role": "end_user", "name": "Sub", "country": "DE", "owners": [{"name": "Aveox", "share": 0.5}]}]}, "item": _dy_oxide},
 		"destination China still counts": {"patch": {"destination": "CN"}, "item": _dy_oxide},
 		"overseas transferor, Chinese origin": {"patch": {"transferor": {"name": "MY Trader", "country": "MY"}}, "item": _dy_oxide},
 		"a code outside the catalogue": {"patch": {}, "item": {"control_code": "3A001"}},
@@ -41,16 +40,25 @@ test_does_not_prohibit[note] if {
 		"declared not listed": {"patch": {}, "item": {"control_code": "not_listed"}},
 		"overseas transferor, foreign origin": {"patch": {"transferor": {"name": "MY Trader", "country": "MY"}}, "item": {"origin": "MY", "control_code": "1C905.b"}},
 		"owner below 50 %": {"patch": {"parties": [{"role": "end_user", "name": "Sub", "country": "DE", "owners": [{"name": "Aveox", "share": 0.49}]}]}, "item": _dy_oxide},
+		"owner holds exactly 50 %": {"patch": {"parties": [{"role": "end_user", "name": "Sub", "country": "DE", "owners": [{"name": "Aveox", "share": 0.5}]}]}, "item": _dy_oxide},
+		"wholly owned by a listed entity": {"patch": {"parties": [{"role": "end_user", "name": "Sub", "country": "DE", "owners": [{"name": "Aveox", "share": 1}]}]}, "item": _dy_oxide},
+		"a watch-list party": {"patch": {"parties": [{"role": "end_user", "name": "SUBARU Corporation", "country": "JP"}]}, "item": _dy_oxide},
 		"no listed party": {"patch": {"parties": [{"role": "end_user", "name": "Example Inc.", "country": "US"}]}, "item": _dy_oxide},
 		"no parties": {"patch": {"parties": []}, "item": _dy_oxide},
 	}
 	_outcomes(_tx(tc.patch, tc.item)) == set()
 }
 
+# legal-update-2026-12 D11: a published form of the name the data did not match before.
+test_fabrique_nationale_de_herstal_is_fn_herstal if {
+	tx := _tx({"date": "2026-04-24", "parties": [{"role": "consignee", "name": "Fabrique Nationale de Herstal", "country": "BE"}]}, _dy_oxide)
+	_outcomes(tx) == {["prohibited", "mofcom_2026_control_list_0424/listing"]}
+}
+
 test_watch_list_does_not_prohibit if {
 	tx := _tx({"parties": [{"role": "end_user", "name": "Watched Co", "country": "US"}]}, _dy_oxide)
 	count(cn_control_list.findings) == 0 with input as tx
-		with data.exportctl.instruments.mofcom_watch_list.clauses.listing.entities as [{"name": "Watched Co"}]
+		with data.exportctl.instruments.mofcom_2026_watch_list_0224.clauses.listing.entities as [{"name": "Watched Co", "match_keys": ["watched co"]}]
 }
 
 test_listing_that_does_not_bind_overseas_transferors if {
@@ -59,14 +67,81 @@ test_listing_that_does_not_bind_overseas_transferors if {
 		with data.exportctl.instruments.mofcom_2026_control_list_0622.clauses.listing.binds_overseas_transferors as false
 }
 
-test_facts_name_the_owner if {
-	tx := _tx({"parties": [{"role": "end_user", "name": "Sub", "country": "DE", "owners": [{"name": "Hensoldt AG", "share": 0.6}]}]}, _dy_oxide)
+test_facts_name_the_listed_party if {
+	tx := _tx({"parties": [{"role": "end_user", "name": "HENSOLDT AG", "country": "DE"}]}, _dy_oxide)
 	some f in cn_control_list.findings with input as tx
 	f.provision == "CN-LIST-01"
 	f.clause == "mofcom_2026_control_list_0424/listing"
 	f.facts == {
-		"party": "Sub", "role": "end_user", "entity": "Hensoldt", "via": "owner", "owner": "Hensoldt AG", "share": 0.6,
+		"party": "HENSOLDT AG", "role": "end_user", "entity": "Hensoldt", "via": "name",
 		"list": "control_list", "control_codes": ["1C905.b"], "origin": "CN", "transferor_country": "CN", "destination": "US",
+	}
+}
+
+_messages(tx) := {w.message | some w in cn_control_list.warnings with input as tx}
+
+_having(tx, fragment) := {m | some m in _messages(tx); contains(m, fragment)}
+
+_watch := "is on the export-control watch list as SUBARU Corporation"
+
+test_watch_list_warning_states_the_consequences[date] if {
+	some date, want in {"2026-02-23": 0, "2026-02-24": 1, "2026-12-15": 1}
+	tx := _tx({"date": date, "parties": [{"role": "end_user", "name": "Subaru Corporation", "country": "JP"}]}, _dy_oxide)
+	count(_having(tx, _watch)) == want
+	every m in _having(tx, _watch) {
+		contains(m, "does not prohibit")
+		contains(m, "general licence")
+		contains(m, "risk-assessment report")
+		contains(m, "written commitment")
+		contains(m, "Art. 17(1)")
+		contains(m, "stricter end-user and end-use checks")
+	}
+}
+
+_owned_by_aveox(share, patch) := _tx(object.union({"parties": [{"role": "end_user", "name": "Sub", "country": "US", "owners": [{"name": "Aveox", "share": share}]}]}, patch), _dy_oxide)
+
+_affiliate := "is 50 % owned by Aveox, which is on the export-control control list as Aveox"
+
+test_affiliate_warning_names_the_listed_owner if {
+	[m] := [m | some m in _messages(_owned_by_aveox(0.5, {})); contains(m, "owned by Aveox")]
+	contains(m, _affiliate)
+	contains(m, "MOFCOM control-list listing of 22 June 2026")
+	count(_having(_owned_by_aveox(0.49, {}), "owned by")) == 0
+	count(_having(_owned_by_aveox(0.5, {"date": "2026-06-21"}), "owned by")) == 0
+}
+
+# Where a No. 61 requirement and Art. 2 are in force, Art. 2's presumption of denial speaks for the
+# affiliate (CN-REE-0061-04); otherwise the warning does.
+test_affiliate_warning_only_where_art_2_does_not_reach[note] if {
+	overseas := {"transferor": {"name": "DE Trader", "country": "DE"}}
+	some note, tc in {
+		"exporter in China": {"patch": {"date": "2026-12-15"}, "want": 1},
+		"overseas, No. 61 suspended": {"patch": object.union(overseas, {"date": "2026-07-01"}), "want": 1},
+		"overseas, No. 61 in force": {"patch": object.union(overseas, {"date": "2026-12-15"}), "want": 0},
+		"overseas, in force, an intermediary": {"patch": object.union(overseas, {"date": "2026-12-15", "parties": [{"role": "intermediary", "name": "Sub", "country": "US", "owners": [{"name": "Aveox", "share": 0.5}]}]}), "want": 1},
+	}
+	count(_having(_owned_by_aveox(0.5, tc.patch), "owned by Aveox")) == tc.want
+}
+
+_unscreened := "names not in this bundle's lists have not been screened"
+
+test_incomplete_listing_warning[note] if {
+	some note, tc in {
+		"before the first incomplete listing": {"patch": {"date": "2025-01-01"}, "want": set()},
+		"No. 1 of 2025 in force": {"patch": {"date": "2025-01-02"}, "want": {"MOFCOM Announcement No. 1 of 2025"}},
+		"no parties": {"patch": {"date": "2026-07-01", "parties": []}, "want": set()},
+	}
+	{c | some m in _having(_tx(tc.patch, _dy_oxide), _unscreened); some c in {"MOFCOM Announcement No. 1 of 2025"}; contains(m, c)} == tc.want
+}
+
+test_every_incomplete_listing_in_force_is_named if {
+	msgs := _having(_tx({"date": "2026-07-01"}, _dy_oxide), _unscreened)
+	count(msgs) == 6
+	some m in msgs
+	contains(m, "MOFCOM control-list listing of 22 June 2026")
+	contains(m, "5 of 10 names recorded")
+	every m2 in msgs {
+		not contains(m2, "No. 13 of 2025")
 	}
 }
 

@@ -15,6 +15,9 @@ test_grounds[note] if {
 		"military end user": {"parties": [{"role": "end_user", "name": "X", "country": "US", "military": true}], "basis": "military_user"},
 		"listed consignee": {"parties": [{"role": "consignee", "name": "MP Materials Corp.", "country": "US"}], "basis": "control_list"},
 		"60 % owned by a listed party": {"parties": [{"role": "end_user", "name": "Sub", "country": "US", "owners": [{"name": "MP Materials", "share": 0.6}]}], "basis": "control_list"},
+		"exactly 50 % owned by a listed party": {"parties": [{"role": "end_user", "name": "Sub", "country": "US", "owners": [{"name": "Oshkosh Defense", "share": 0.5}]}], "basis": "control_list"},
+		"watch-list consignee": {"parties": [{"role": "consignee", "name": "TDK Corporation", "country": "JP"}], "basis": "watch_list"},
+		"50 % owned by a watch-list party": {"parties": [{"role": "end_user", "name": "Sub", "country": "JP", "owners": [{"name": "SUBARU Corporation", "share": 0.5}]}], "basis": "watch_list"},
 	}
 	fs := cn_no61_end_users.findings with input as _tx("2026-12-01", tc.parties)
 	some f in fs
@@ -28,6 +31,7 @@ test_silent[note] if {
 		"civil end user": {"date": "2026-12-01", "parties": [{"role": "end_user", "name": "X", "country": "US", "military": false}]},
 		"military intermediary only": {"date": "2026-12-01", "parties": [{"role": "intermediary", "name": "X", "country": "US", "military": true}]},
 		"before the listing": {"date": "2025-10-20", "parties": [{"role": "consignee", "name": "MP Materials", "country": "US"}]},
+		"49 % owned by a listed party": {"date": "2026-12-01", "parties": [{"role": "end_user", "name": "Sub", "country": "US", "owners": [{"name": "MP Materials", "share": 0.49}]}]},
 	}
 	count(cn_no61_end_users.findings) == 0 with input as _tx(tc.date, tc.parties)
 }
