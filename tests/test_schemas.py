@@ -8,6 +8,7 @@ but only when a format checker is passed).
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -18,7 +19,13 @@ from jsonschema import Draft202012Validator
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
 EXAMPLES = ROOT / "examples"
-CONTRACT_EXAMPLES = ROOT.parent / "shared" / "contract" / "examples"
+# The contract's own examples, byte for byte: an edit of one is a change of the contract.
+CONTRACT_EXAMPLES = {
+    "cn-export-tb-magnet.json": "35c77e0cc9436dba6f164586248a483f25470640ba34a98a51b265460e4383f5",
+    "jp-reexport-during-suspension.json": "e12cbde312ff7a5d83a13a9c835d9a1bf13bca5d6b699f0bfc9352350d34f4bf",
+    "kr-motor-de-minimis.json": "ab1fa6eecd8874a9c2691b2132d02d4f88066c3d3cae7757ab66e65c6d72ba51",
+    "vn-magnet-unknown-technology.json": "a0d642ae7735aeacfa4f84cf8c22d57361485f3e7a7cd4d042ac3a7a107ab94b",
+}
 CATALOGUE = ROOT / "policies" / "exportctl" / "catalogue" / "data.json"
 
 
@@ -116,10 +123,7 @@ def test_example_validates(path):
 
 @pytest.mark.parametrize("path", example_files(), ids=lambda p: p.name)
 def test_example_is_an_unchanged_copy_of_the_contract(path):
-    original = CONTRACT_EXAMPLES / path.name
-    if not original.exists():
-        pytest.fail(f"{path.name} is not one of the contract's examples ({CONTRACT_EXAMPLES})")
-    assert path.read_bytes() == original.read_bytes()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == CONTRACT_EXAMPLES.get(path.name)
 
 
 def base_tx() -> dict:
@@ -159,14 +163,16 @@ def test_base_transaction_is_valid():
     assert errors(TX, base_tx()) == []
 
 
-def test_caller_fields_are_allowed():
+def test_unknown_fields_are_refused_where_they_are():
+    """Every object is closed: a misspelt key is an error, never silently ignored."""
     tx = base_tx()
     tx["x_erp_reference"] = "ERP-1"
     tx["items"][0]["x_batch"] = "B7"
     tx["items"][0]["bom"][0]["bom"][0]["supplier"] = {"name": "X"}
-    tx["parties"][0]["vat_id"] = "US123"
+    tx["parties"][0]["militray"] = True
     tx["licenses"][0]["note"] = "renewal pending"
-    assert errors(TX, tx) == []
+    paths = {path for path, _ in errors(TX, tx)}
+    assert paths == {"$", "$.items[0]", "$.items[0].bom[0].bom[0]", "$.parties[0]", "$.licenses[0]"}
 
 
 _DELETE = object()
@@ -374,7 +380,7 @@ BAD_DECISIONS = [
     ("insufficient-without-missing-facts", insufficient_decision, "missing_facts", _DELETE, ""),
     ("unknown-outcome", valid_decision, "outcome", "allowed", "is not one of"),
     ("unknown-item-outcome", valid_decision, "items.0.outcome", "ok", "is not one of"),
-    ("bad-date", valid_decision, "date", "2026-02-30", "is not a 'date'"),
+    ("bad-date", valid_decision, "date", "2026-02-30", "is not valid under any"),
     ("bad-reviewed-on", valid_decision, "policy.data_reviewed_on", "2026-13-01", "is not a 'date'"),
     ("bad-would-apply-from", valid_decision, "not_applied.0.would_apply_from", "soon", ""),
     ("not-applied-without-because", valid_decision, "not_applied.0.because", _DELETE, ""),
@@ -421,3 +427,12 @@ def test_bad_decision_is_refused_naming_the_path(case):
     found = errors(DECISION, mutated(make(), dotted, value))
     assert found, "schema accepted a bad decision"
     assert any(p == path and message in m for p, m in found), found
+
+
+def test_the_bundle_validates_against_the_current_schema():
+    """The policy validates its input against a copy in the bundle: `make docs` writes it."""
+    from exportctl._docs import bundle_schema, bundle_schema_path
+
+    assert bundle_schema_path().read_text(encoding="utf-8") == bundle_schema(), (
+        "policies/exportctl/schemas/transaction/data.json is stale: run `make docs`"
+    )

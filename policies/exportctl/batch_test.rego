@@ -24,12 +24,16 @@ test_each_decision_is_the_single_decision if {
 	}
 }
 
-test_no_decision_keeps_its_place_as_null if {
+test_an_invalid_transaction_keeps_its_place if {
 	ds := batch.decisions with input as {"transactions": [_tx("A", "2026-03-02"), "not a transaction", _tx("C", "2026-03-02")]}
 	count(ds) == 3
 	ds[0].transaction_id == "A"
-	ds[1] == null
+	ds[1].outcome == "insufficient_information"
 	ds[2].transaction_id == "C"
+}
+
+test_no_decision_is_null if {
+	batch._only([]) == null
 }
 
 test_no_transactions_no_decisions if {

@@ -5,6 +5,8 @@
 #   date as reasons (the rest go to not_applied with why), turns licence requirements covered by a
 #   licence held into `licensed`, and gives each item and the transaction the most severe outcome.
 #   A fact a provision needs and does not have yields insufficient_information, never not_required.
+#   A transaction that breaks the transaction schema is decided by no provision: its decision is
+#   insufficient_information with one missing fact per schema error.
 # schemas:
 #   - input: schema["transaction.schema"]
 package exportctl
@@ -12,6 +14,7 @@ package exportctl
 import data.exportctl.config
 import data.exportctl.lib.clauses
 import data.exportctl.lib.licences
+import data.exportctl.lib.validation
 
 # The contract's order of outcomes, most severe first.
 _severity := ["prohibited", "license_required", "insufficient_information", "licensed", "exempt", "not_required"]
@@ -103,24 +106,6 @@ _not_applied contains object.union(
 	f.outcome != "insufficient_information"
 }
 
-# Direct callers of the sidecar skip the client's schema check: a missing field the provisions
-# rely on must not read as "not_required".
-_required := {
-	"date": object.get(input, "date", ""),
-	"transferor.country": object.get(input, ["transferor", "country"], ""),
-	"destination": object.get(input, "destination", ""),
-}
-
-_missing contains {"item": "*", "field": field, "why": "required by the transaction schema", "provision": "CONTRACT"} if {
-	some field, value in _required
-	not regex.match(`^[A-Z]{2}$|^\d{4}-\d{2}-\d{2}$`, value)
-}
-
-_missing contains {"item": item.id, "field": "origin", "why": "required by the transaction schema", "provision": "CONTRACT"} if {
-	some item in input.items
-	not item.origin
-}
-
 _warnings contains w if {
 	some f in _findings
 	f.status.in_force
@@ -182,9 +167,44 @@ _revision := b.manifest.revision if some b in data.system.bundles
 
 # METADATA
 # title: Decision
-# description: The decision for one transaction (input), exactly as the contract describes it.
+# description: >-
+#   The decision for one transaction (input), exactly as the contract describes it. An input that
+#   breaks the transaction schema gets insufficient_information with a missing fact per error.
 # entrypoint: true
-decision := object.union(
+decision := _decision if {
+	count(validation.errors) == 0
+} else := {
+	"transaction_id": _echoed_id,
+	"date": _echoed_date,
+	"outcome": "insufficient_information",
+	"items": [{"id": item.id, "outcome": "insufficient_information", "reasons": []} |
+		some item in _echoed_items
+		is_string(item.id)
+	],
+	"reasons": [],
+	"not_applied": [],
+	"missing_facts": [{"item": "*", "field": e.field, "why": e.why, "provision": "SCHEMA"} | some e in validation.errors],
+	"warnings": ["The transaction does not follow the transaction schema, so no provision was applied: correct the fields listed in missing_facts."],
+	"policy": _policy,
+}
+
+# What an invalid input lets the decision echo.
+_echoed_id := input.id if is_string(input.id)
+
+else := ""
+
+_echoed_date := input.date if {
+	regex.match(`^\d{4}-\d{2}-\d{2}$`, input.date)
+	time.parse_ns("2006-01-02", input.date)
+} else := null
+
+_echoed_items := input.items if is_array(input.items)
+
+else := []
+
+_policy := {"revision": _revision, "data_reviewed_on": config.data_reviewed_on}
+
+_decision := object.union(
 	{
 		"transaction_id": input.id,
 		"date": input.date,
@@ -194,7 +214,7 @@ decision := object.union(
 		"not_applied": [n | some n in _not_applied],
 		"missing_facts": [m | some m in _missing],
 		"warnings": sort([w | some w in _warnings]),
-		"policy": {"revision": _revision, "data_reviewed_on": config.data_reviewed_on},
+		"policy": _policy,
 	},
 	_policy_part,
 )

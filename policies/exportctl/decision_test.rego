@@ -70,20 +70,49 @@ test_missing_fact_is_insufficient if {
 	d.missing_facts[0].provision == "CN-REE-0018-01"
 }
 
-test_missing_required_fields_fail_closed if {
-	tx := object.remove(_tx("2026-03-02", [{"id": "1"}]), ["destination"])
+test_an_invalid_transaction_is_decided_by_no_provision if {
+	tx := object.remove(_tx("2026-03-02", [{"id": "1"}, _magnet("2")]), ["destination"])
 	d := exportctl.decision with input as tx
+	d == {
+		"transaction_id": "T-1",
+		"date": "2026-03-02",
+		"outcome": "insufficient_information",
+		"items": [
+			{"id": "1", "outcome": "insufficient_information", "reasons": []},
+			{"id": "2", "outcome": "insufficient_information", "reasons": []},
+		],
+		"reasons": [],
+		"not_applied": [],
+		"missing_facts": [
+			{"item": "*", "field": "destination", "why": "is required", "provision": "SCHEMA"},
+			{"item": "*", "field": "items[0].origin", "why": "is required", "provision": "SCHEMA"},
+		],
+		"warnings": ["The transaction does not follow the transaction schema, so no provision was applied: correct the fields listed in missing_facts."],
+		"policy": d.policy,
+	}
+}
+
+test_an_input_without_id_or_date_still_gets_a_decision if {
+	d := exportctl.decision with input as object.remove(_tx("2026-02-30", [_magnet("1")]), ["id"])
+	d.transaction_id == ""
+	d.date == null
 	d.outcome == "insufficient_information"
-	{[m.item, m.field] | some m in d.missing_facts} == {["*", "destination"], ["1", "origin"]}
+	{m.field | some m in d.missing_facts} == {"id", "date"}
+	n := exportctl.decision with input as "not a transaction"
+	n.transaction_id == ""
+	n.items == []
 }
 
 test_provision_warning_shown_in_force if {
 	item := {"id": "1", "origin": "CN", "control_code": "not_listed", "material": {"elements": ["Sm", "Co"], "form": "magnet"}}
 	d := exportctl.decision with input as _tx("2026-03-02", [item])
 	d.outcome == "not_required"
-	count(d.warnings) == 1
+	some w in d.warnings
+	startswith(w, "item 1: declared not_listed, but its material (Sm-Co, form magnet) matches listed entries 1C902.a.4")
 	before := exportctl.decision with input as _tx("2025-01-01", [item])
-	before.warnings == []
+	every w in before.warnings {
+		not contains(w, "declared not_listed")
+	}
 }
 
 test_revision_from_bundle_manifest if {

@@ -5,6 +5,9 @@
 - docs/provisions.md: the reference of every provision: METADATA, legal basis, dates, the clause
   record's confidence and interpretation notes, and the scenario cases that exercise it.
 - docs/timeline.svg: every instrument's life on one time axis (`exportctl timeline --svg`).
+- policies/exportctl/schemas/transaction/data.json: schemas/transaction.schema.json without its
+  titles and descriptions, the copy the policy validates its input against (json.match_schema
+  compiles the schema on every decision, and the annotations only cost time there).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 
 import orjson
 
-from exportctl._paths import PROJECT_ROOT, policies_dir
+from exportctl._paths import PROJECT_ROOT, TRANSACTION_SCHEMA, policies_dir
 from exportctl._provisions import Reference, markdown_table, provisions, references
 
 README = PROJECT_ROOT / "README.md"
@@ -25,6 +28,30 @@ BLOCK = re.compile(r"(<!-- provisions -->\n)(.*?)(<!-- /provisions -->)", re.DOT
 PROVISIONS_MD = PROJECT_ROOT / "docs" / "provisions.md"
 TIMELINE_SVG = PROJECT_ROOT / "docs" / "timeline.svg"
 SCENARIOS = PROJECT_ROOT / "tests" / "scenarios"
+ANNOTATIONS = frozenset({"title", "description"})
+
+
+def bundle_schema_path() -> Path:
+    """Where the bundle's copy of the transaction schema lives."""
+    return policies_dir() / "exportctl" / "schemas" / "transaction" / "data.json"
+
+
+def bundle_schema() -> str:
+    """The bundle's copy of the transaction schema: the schema without its annotations."""
+
+    def lean(node: object, is_properties: bool = False) -> object:
+        if isinstance(node, dict):
+            return {
+                key: lean(value, key in ("properties", "$defs") and not is_properties)
+                for key, value in node.items()
+                if is_properties or key not in ANNOTATIONS
+            }
+        if isinstance(node, list):
+            return [lean(value) for value in node]
+        return node
+
+    schema = orjson.loads(TRANSACTION_SCHEMA.read_bytes())
+    return orjson.dumps(lean(schema), option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
 def data_reviewed_on() -> str:
@@ -178,7 +205,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def main() -> int:
-    """Rewrite the generated parts of README.md, docs/provisions.md and docs/timeline.svg."""
+    """Rewrite the bundle's schema copy and the generated parts of README.md and docs/."""
+    _write(bundle_schema_path(), bundle_schema())
     readme = README.read_text(encoding="utf-8")
     _write(README, readme_with_block(readme, provisions_block()))
     _write(PROVISIONS_MD, provisions_reference())

@@ -6,6 +6,8 @@
 #   the decision, the generated docs and the Rego cannot drift apart.
 package exportctl.lib.result
 
+import data.exportctl.lib.facts
+
 # METADATA
 # description: The provision's package annotations (the first in the chain that carries custom.id).
 provision(chain) := [a |
@@ -53,5 +55,24 @@ finding_for(chain, clause_ref, item, outcome, facts) := object.union(finding(cha
 #   its own clause and at least one of the clauses in `requires_any` are in force.
 attached_finding(chain, item, outcome, facts, requires_any) := object.union(
 	finding(chain, item, outcome, facts),
+	{"requires_any": requires_any},
+)
+
+# METADATA
+# description: >-
+#   The finding that the provision depends, for item `item`, on the facts in `needed` (each
+#   {field, path, why}; see lib/facts): insufficient_information naming those the transaction
+#   lacks, while the clause is in force. Undefined when every one is known.
+depends(chain, item, needed) := needs(chain, item, missing) if {
+	missing := facts.unknown(needed)
+	count(missing) > 0
+}
+
+# METADATA
+# description: >-
+#   Like `depends`, for a qualifying provision: it asks only while its own clause and one of the
+#   clauses in `requires_any` are in force.
+attached_depends(chain, item, needed, requires_any) := object.union(
+	depends(chain, item, needed),
 	{"requires_any": requires_any},
 )

@@ -36,3 +36,20 @@ test_needs_is_insufficient_with_missing if {
 test_warning_names_clause if {
 	result.warning(_chain, "m") == {"clause": "law/one", "message": "m"}
 }
+
+test_depends_asks_only_for_unknown_facts if {
+	needed := [
+		{"field": "parties", "path": ["parties"], "why": "w1"},
+		{"field": "end_use", "path": ["end_use", "categories"], "why": "w2"},
+	]
+	f := result.depends(_chain, "1", needed) with input as {"parties": [{"name": "A"}]}
+	f.outcome == "insufficient_information"
+	f.missing == [{"field": "end_use", "why": "w2"}]
+	not result.depends(_chain, "1", needed) with input as {"parties": [{"name": "A"}], "end_use": {"categories": ["civil"]}}
+}
+
+test_attached_depends_carries_the_requirements if {
+	f := result.attached_depends(_chain, "1", [{"field": "parties", "path": ["parties"], "why": "w"}], ["law/two"]) with input as {}
+	f.requires_any == ["law/two"]
+	f.missing == [{"field": "parties", "why": "w"}]
+}

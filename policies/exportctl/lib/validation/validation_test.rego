@@ -1,0 +1,61 @@
+package exportctl.lib.validation_test
+
+import data.exportctl.lib.validation
+
+_tx := {
+	"id": "T-1",
+	"date": "2026-03-02",
+	"transferor": {"name": "Example Exporter", "country": "CN"},
+	"destination": "DE",
+	"items": [{"id": "1", "origin": "CN", "material": {"elements": ["Tb"], "form": "oxide"}}],
+}
+
+test_a_valid_transaction_has_no_errors if {
+	validation.errors == [] with input as _tx
+}
+
+test_a_missing_required_field_is_named if {
+	validation.errors == [{"field": "date", "why": "is required"}] with input as object.remove(_tx, ["date"])
+}
+
+test_a_misspelt_key_is_named_with_the_near_key if {
+	tx := json.patch(_tx, [{"op": "add", "path": "/items/0/contorl_code", "value": "1C904.b"}])
+	validation.errors == [{"field": "items[0].contorl_code", "why": "is not a field of the transaction schema (did you mean control_code?)"}] with input as tx
+}
+
+test_a_key_with_no_near_name_gets_no_suggestion if {
+	tx := object.union(_tx, {"zzzzzz": 1})
+	validation.errors == [{"field": "zzzzzz", "why": "is not a field of the transaction schema"}] with input as tx
+}
+
+test_wrong_types_and_patterns_are_errors_at_their_path if {
+	tx := json.patch(_tx, [
+		{"op": "replace", "path": "/items/0/origin", "value": "cn"},
+		{"op": "add", "path": "/items/0/value", "value": {"amount": "1200", "currency": "USD"}},
+	])
+	{e.field | some e in validation.errors} == {"items[0].origin", "items[0].value.amount"} with input as tx
+}
+
+test_enum_errors_list_the_values if {
+	tx := json.patch(_tx, [{"op": "replace", "path": "/items/0/material/form", "value": "powder"}])
+	[e] := validation.errors with input as tx
+	e.field == "items[0].material.form"
+	startswith(e.why, `must be one of "metal", "alloy"`)
+}
+
+_leaf := {"id": "L", "origin": "KR"}
+
+_l2 := object.union(_leaf, {"bom": [_leaf]})
+
+_l4 := object.union(_leaf, {"bom": [object.union(_leaf, {"bom": [_l2]})]})
+
+_l8 := object.union(_leaf, {"bom": [object.union(_leaf, {"bom": [object.union(_leaf, {"bom": [object.union(_leaf, {"bom": [_l4]})]})]})]})
+
+_l9 := object.union(_leaf, {"bom": [_l8]})
+
+test_a_bom_deeper_than_eight_levels_is_an_error if {
+	validation.errors == [] with input as json.patch(_tx, [{"op": "add", "path": "/items/0/bom", "value": [_l8]}])
+	[e] := validation.errors with input as json.patch(_tx, [{"op": "add", "path": "/items/0/bom", "value": [_l9]}])
+	e.field == "items[0].bom[0].bom[0].bom[0].bom[0].bom[0].bom[0].bom[0].bom[0].bom"
+	startswith(e.why, "bills of materials nest at most 8 levels")
+}
