@@ -21,10 +21,18 @@ SCHEMAS = ROOT / "schemas"
 EXAMPLES = ROOT / "examples"
 # The contract's own examples, byte for byte: an edit of one is a change of the contract.
 CONTRACT_EXAMPLES = {
-    "cn-export-tb-magnet.json": "35c77e0cc9436dba6f164586248a483f25470640ba34a98a51b265460e4383f5",
-    "jp-reexport-during-suspension.json": "e12cbde312ff7a5d83a13a9c835d9a1bf13bca5d6b699f0bfc9352350d34f4bf",
-    "kr-motor-de-minimis.json": "ab1fa6eecd8874a9c2691b2132d02d4f88066c3d3cae7757ab66e65c6d72ba51",
-    "vn-magnet-unknown-technology.json": "a0d642ae7735aeacfa4f84cf8c22d57361485f3e7a7cd4d042ac3a7a107ab94b",
+    "cn-export-tb-magnet.json": (
+        "35c77e0cc9436dba6f164586248a483f25470640ba34a98a51b265460e4383f5"
+    ),
+    "jp-reexport-during-suspension.json": (
+        "e12cbde312ff7a5d83a13a9c835d9a1bf13bca5d6b699f0bfc9352350d34f4bf"
+    ),
+    "kr-motor-de-minimis.json": (
+        "ab1fa6eecd8874a9c2691b2132d02d4f88066c3d3cae7757ab66e65c6d72ba51"
+    ),
+    "vn-magnet-unknown-technology.json": (
+        "a0d642ae7735aeacfa4f84cf8c22d57361485f3e7a7cd4d042ac3a7a107ab94b"
+    ),
 }
 CATALOGUE = ROOT / "policies" / "exportctl" / "catalogue" / "data.json"
 
