@@ -8,6 +8,8 @@ _tx(id, date) := {
 	"date": date,
 	"transferor": {"name": "Exporter", "country": "CN"},
 	"destination": "DE",
+	"parties": [{"role": "end_user", "name": "Buyer", "country": "DE", "military": false}],
+	"end_use": {"categories": ["civil"]},
 	"items": [{"id": "1", "origin": "CN", "material": {"elements": ["Nd", "Fe", "B", "Tb"], "form": "magnet"}}],
 }
 

@@ -41,6 +41,12 @@ undetermined(thing, listed_elements) if {
 }
 
 # METADATA
+# description: True when the item is, or may be, a dual-use item.
+possible(thing, listed_elements) if item(thing, listed_elements)
+
+possible(thing, listed_elements) if undetermined(thing, listed_elements)
+
+# METADATA
 # description: >-
 #   True when a prohibition recorded in `record` reaches the item: an exporter in China always;
 #   an overseas transferor only for Chinese-origin items, and only where the record binds them.

@@ -13,7 +13,7 @@ import data.exportctl.lib.result
 
 # METADATA
 # description: The prohibited findings, and the classifications to ask for, under the clause `record`.
-findings(chain, record) := {result.finding(chain, item.id, "prohibited", object.union(limb, {
+findings(chain, record) := ({result.finding(chain, item.id, "prohibited", object.union(limb, {
 	"control_codes": sort(items.classification(item).codes),
 	"transferor_country": input.transferor.country,
 	"destination": input.destination,
@@ -33,7 +33,38 @@ findings(chain, record) := {result.finding(chain, item.id, "prohibited", object.
 	some item in input.items
 	dual_use.reaches(record, item)
 	dual_use.undetermined(item, dual_use.elements(record))
+}) | {f |
+	some item in input.items
+	dual_use.reaches(record, item)
+	dual_use.possible(item, dual_use.elements(record))
+	f := result.depends(chain, item.id, _needed(record))
 }
+
+# Who the users are and what the use is: absent, they are asked for, never read as "not military".
+_needed(record) := array.concat(
+	[{
+		"field": "parties",
+		"path": ["parties"],
+		"why": sprintf("a dual-use item may not go to a %s military user: name the consignee and end user", [record.country]),
+	}],
+	array.concat(
+		[{
+			"field": sprintf("parties[%d].military", [i]),
+			"path": ["parties", i, "military"],
+			"why": sprintf("party %s is in %s: say whether it is a military user (true or false)", [party.name, record.country]),
+		} |
+			some i, party in object.get(input, "parties", [])
+			party.country == record.country
+		],
+		[{
+			"field": "end_use.categories",
+			"path": ["end_use", "categories"],
+			"why": sprintf("a dual-use item may not go to a military use in %s: declare the end use", [record.country]),
+		} |
+			input.destination == record.country
+		],
+	),
+)
 
 _limbs(record) := {{"limb": "military_user", "party": party.name, "role": party.role} |
 	some party in object.get(input, "parties", [])

@@ -11,6 +11,8 @@ _tx(patch, item) := object.union(
 		"date": "2026-05-01",
 		"transferor": {"name": "Exporter", "country": "CN"},
 		"destination": "DE",
+		"parties": [{"role": "end_user", "name": "Buyer", "country": "DE", "military": false}],
+		"end_use": {"categories": ["civil"]},
 		"items": [object.union({"id": "1", "origin": "CN"}, item)],
 	},
 	patch,

@@ -11,6 +11,8 @@ _tx(patch, item) := object.union(
 		"date": "2026-12-01",
 		"transferor": {"name": "Exporter", "country": "CN"},
 		"destination": "VN",
+		"parties": [{"role": "end_user", "name": "Buyer", "country": "VN", "military": false}],
+		"end_use": {"categories": ["civil"]},
 		"items": [object.union({"id": "1", "origin": "CN"}, item)],
 	},
 	patch,

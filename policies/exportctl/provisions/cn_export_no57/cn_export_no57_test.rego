@@ -13,6 +13,8 @@ _tx(patch, item) := object.union(
 		"date": "2026-12-01",
 		"transferor": {"name": "Exporter", "country": "CN"},
 		"destination": "DE",
+		"parties": [{"role": "end_user", "name": "Buyer", "country": "DE", "military": false}],
+		"end_use": {"categories": ["civil"]},
 		"items": [object.union({"id": "1", "origin": "CN"}, item)],
 	},
 	patch,

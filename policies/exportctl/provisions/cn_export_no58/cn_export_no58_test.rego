@@ -9,6 +9,8 @@ _tx(patch, item) := object.union(
 		"date": "2026-12-01",
 		"transferor": {"name": "Exporter", "country": "CN"},
 		"destination": "KR",
+		"parties": [{"role": "end_user", "name": "Buyer", "country": "KR", "military": false}],
+		"end_use": {"categories": ["civil"]},
 		"items": [object.union({"id": "1", "origin": "CN"}, item)],
 	},
 	patch,
@@ -51,4 +53,24 @@ test_case_23_high_energy_cells_suspended if {
 	d.outcome == "not_required"
 	_mine(d) == set()
 	_not_applied(d) == {["1", "2026-11-11"]}
+}
+
+test_fires_by_code[code] if {
+	some code, item in {
+		"3C901.a.1": {"control_code": "3C901.a.1"},
+		"3B901.c.2": {"control_code": "3B901.c.2"},
+		"3E901.a": {"kind": "technology", "control_code": "3E901.a"},
+	}
+	{[f.outcome, f.facts.control_code] | some f in cn_export_no58.findings with input as _tx({}, item)} == {["license_required", code]}
+}
+
+# 3A001 is printed in the text but not matched (codes_unconfirmed), nor are the other unconfirmed codes.
+test_not_by_an_unconfirmed_code[code] if {
+	some code in ["3A001", "3B901.c.3", "3E901.b", "3C901.b.2"]
+	count(cn_export_no58.findings) == 0 with input as _tx({}, {"control_code": code})
+}
+
+test_category_and_code_give_one_finding if {
+	findings := cn_export_no58.findings with input as _tx({}, {"category": "graphite_anode", "control_code": "3C901.b.1"})
+	{[f.facts.category, f.facts.control_code] | some f in findings} == {["graphite_anode", "3C901.b.1"]}
 }

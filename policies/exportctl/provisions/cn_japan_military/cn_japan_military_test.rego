@@ -14,6 +14,7 @@ _tx(patch, item) := object.union(
 		"transferor": {"name": "Exporter", "country": "CN"},
 		"destination": "JP",
 		"parties": [_jsdf],
+		"end_use": {"categories": ["civil"]},
 		"items": [object.union({"id": "1", "origin": "CN"}, item)],
 	},
 	patch,
@@ -21,7 +22,7 @@ _tx(patch, item) := object.union(
 
 _outcomes(tx) := {[f.outcome, f.facts.limb] | some f in cn_japan_military.findings with input as tx}
 
-_civil_party := {"role": "end_user", "name": "Example KK", "country": "JP"}
+_civil_party := {"role": "end_user", "name": "Example KK", "country": "JP", "military": false}
 
 test_prohibits[note] if {
 	some note, tc in {

@@ -7,7 +7,7 @@ _gallium := {"material": {"elements": ["Ga"], "form": "metal"}}
 
 _army := {"role": "end_user", "name": "Example Army Command", "country": "US", "military": true}
 
-_civil_party := {"role": "end_user", "name": "Example Inc.", "country": "US"}
+_civil_party := {"role": "end_user", "name": "Example Inc.", "country": "US", "military": false}
 
 _tx(patch, item) := object.union(
 	{
@@ -16,6 +16,7 @@ _tx(patch, item) := object.union(
 		"transferor": {"name": "Exporter", "country": "CN"},
 		"destination": "US",
 		"parties": [_army],
+		"end_use": {"categories": ["civil"]},
 		"items": [object.union({"id": "1", "origin": "CN"}, item)],
 	},
 	patch,
