@@ -23,7 +23,7 @@ from rich.console import Console
 from typer.testing import CliRunner, Result
 
 from exportctl import InputError, Sidecar, decide, decide_many, validate_transaction
-from exportctl._batch import NO_DECISION, progress
+from exportctl._batch import progress
 from exportctl._cli import app
 from exportctl._paths import policies_dir
 from exportctl._schema import _describe
@@ -282,9 +282,12 @@ def test_without_validation_a_line_needs_an_id_and_the_policy_fails_closed(
 
     assert result.exit_code == 2, result.output
     records = read_out(out)
-    assert answers(records) == [(tx["id"], decide(tx, opa_url=opa_url).outcome)]
+    assert answers(records) == [
+        (tx["id"], decide(tx, opa_url=opa_url).outcome),
+        (undated["id"], "insufficient_information"),
+    ]
+    assert "date" in [fact["field"] for fact in records[1]["missing_facts"]]
     assert [r["error"] for r in records if "error" in r] == [
-        {"field": "(transaction)", "message": NO_DECISION},
         {"field": "id", "message": "is required: a non-empty string"},
     ]
 
@@ -298,7 +301,9 @@ def write_exploding_bundle(directory: Path) -> Path:
         "package exportctl\n\n"
         'decision := {"transaction_id": input.id, "date": input.date, "outcome": "not_required",'
         ' "items": [], "reasons": [], "not_applied": [], "missing_facts": [], "warnings": [],'
-        ' "policy": {"revision": "test", "data_reviewed_on": "2026-01-01"}} if not input.explode\n'
+        ' "policy": {"data_reviewed_on": "2026-01-01",'
+        ' "revision": concat("", [b.manifest.revision | some b in data.system.bundles])}}'
+        " if not input.explode\n"
         "\ndecision := 1 if input.explode\n\ndecision := 2 if input.explode\n"
     )
     return directory
@@ -311,9 +316,16 @@ def test_an_engine_error_fails_only_its_transaction(tmp_path: Path) -> None:
     source.write_bytes(jsonl(txs))
 
     with Sidecar(write_exploding_bundle(tmp_path / "bundle")) as opa:
-        result = batch(str(source), "-o", str(out), "--opa-url", opa.url)
+        # Not validated: the schema knows no `explode`.
+        result = batch(str(source), "-o", str(out), "--opa-url", opa.url, "--no-validate")
         everything_fails = batch(
-            "-", "-o", str(tmp_path / "out2.jsonl"), "--opa-url", opa.url, stdin=jsonl(txs[2:3])
+            "-",
+            "-o",
+            str(tmp_path / "out2.jsonl"),
+            "--opa-url",
+            opa.url,
+            "--no-validate",
+            stdin=jsonl(txs[2:3]),
         )
 
     assert result.exit_code == 3, result.output

@@ -10,22 +10,31 @@ kept-alive connection, while the main thread reads, validates and writes in inpu
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
-from exportctl._audit import AuditLog, canonical_json, new_audit, utc_now
+from exportctl._audit import AuditLog, canonical_json, new_audit, recorded_decision_ids, utc_now
 from exportctl._client import DECISION_PATH, OpaClient
 from exportctl._models import OUTCOMES, Audit, Decision
 from exportctl._schema import validate_transaction
 from exportctl._sidecar import default_sidecar
-from exportctl.errors import EngineError, ExportCtlError, InputError, UndefinedDecisionError
+from exportctl.errors import (
+    EngineError,
+    ExportCtlError,
+    InputError,
+    UndefinedDecisionError,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -344,44 +353,101 @@ class Summary:
         return "\n".join([head, *(f"  {name:<{width}}  {n:>8,}" for name, n in rows)])
 
 
-def answered_in(output: Path) -> tuple[set[str], set[int]]:
-    """The transaction ids decided in `output` and the lines with an error record there.
+@dataclass
+class Resumed:
+    """What earlier runs left in the output."""
 
-    A last line without its newline (a run killed while writing) is cut off the file, so that it
-    is decided again and appended whole.
+    decisions: dict[str, Audit | None] = field(default_factory=dict)
+    """The transactions decided there, with the audit fields of their decision."""
+    bad_lines: set[int] = field(default_factory=set)
+    """The input lines with an error record there."""
+
+
+def answered_in(output: Path, warn: Callable[[str], None] = lambda message: None) -> Resumed:
+    """What `output` already answers.
+
+    A last line without its newline is a complete answer when it is one (its newline is added);
+    otherwise it is the start of a record cut short by a run that stopped while writing: it is
+    cut off, with a `warn`ing, so that its transaction is decided again and appended whole.
+    A file that is not an exportctl batch output is refused (`UsageError`) and left as it is.
     """
-    ids: set[str] = set()
-    bad: set[int] = set()
+    resumed = Resumed()
     try:
         file = output.open("r+b")
     except FileNotFoundError:
-        return ids, bad
+        return resumed
     except OSError as e:
-        raise ExportCtlError(f"cannot open {output}: {e.strerror or e}") from e
+        raise UsageError(f"cannot open {output}: {e.strerror or e}") from e
     with file:
         offset = 0
         for number, line in enumerate(file, 1):
-            if not line.endswith(b"\n"):
-                file.truncate(offset)
-                break
-            offset += len(line)
             try:
                 record = orjson.loads(line)
             except orjson.JSONDecodeError as e:
-                raise ExportCtlError(
+                if not line.endswith(b"\n") and line.startswith(b"{"):
+                    warn(
+                        f"{output} line {number} was cut short ({len(line)} bytes without a "
+                        "newline, from a run that stopped while writing): cut off, its "
+                        "transaction is decided again"
+                    )
+                    file.truncate(offset)
+                    break
+                raise UsageError(
                     f"{output} line {number} is not JSON ({e.msg}): not an exportctl batch output"
                 ) from e
             match record:
                 case {"line": int(bad_line), "error": dict()}:
-                    bad.add(bad_line)
+                    resumed.bad_lines.add(bad_line)
                 case {"transaction_id": str(transaction_id)}:
-                    ids.add(transaction_id)
+                    resumed.decisions[transaction_id] = _audit_of(record)
                 case _:
-                    raise ExportCtlError(
+                    raise UsageError(
                         f"{output} line {number} is neither a decision nor an error record: "
                         "not an exportctl batch output"
                     )
-    return ids, bad
+            offset += len(line)
+            if not line.endswith(b"\n"):
+                file.write(b"\n")
+    return resumed
+
+
+def _audit_of(record: Mapping[str, Any]) -> Audit | None:
+    audit = record.get("audit")
+    try:
+        return Audit(**audit) if isinstance(audit, dict) else None
+    except TypeError:
+        return None
+
+
+def _unrecorded(output: Path, resumed: Resumed, record: Path) -> dict[str, tuple[Audit, Any]]:
+    """The decisions in `output` that have no record in the audit log `record` (a run stopped
+    between writing them and recording them): their audit fields and what the record needs of
+    the decision, by transaction id."""
+    audits = {tx: audit for tx, audit in resumed.decisions.items() if audit is not None}
+    if not audits or not record.exists():
+        missing = set(audits)
+    else:
+        since = min(audit.decided_at[:10] for audit in audits.values())
+        logged = recorded_decision_ids(record, since)
+        missing = {tx for tx, audit in audits.items() if audit.decision_id not in logged}
+    unrecorded: dict[str, tuple[Audit, Any]] = {}
+    if not missing:
+        return unrecorded
+    with output.open("rb") as file:
+        for line in file:
+            decision = orjson.loads(line)
+            transaction_id = decision.get("transaction_id")
+            if transaction_id in missing and "outcome" in decision:
+                summary = {k: decision.get(k) for k in ("transaction_id", "outcome", "reasons")}
+                unrecorded[transaction_id] = (audits[transaction_id], summary)
+    return unrecorded
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write all of `data` to `fd`, however many `write` calls it takes."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def run_batch(
@@ -394,22 +460,26 @@ def run_batch(
     chunk_size: int = CHUNK_SIZE,
     workers: int = WORKERS,
     on_lines: Callable[[int], None] = lambda lines: None,
+    warn: Callable[[str], None] = lambda message: None,
 ) -> Summary:
     """Decide every line of `source` (JSON Lines) into `output`, resuming a run that stopped.
 
     Transactions already decided in `output`, and bad lines already recorded there, are not
-    written again. Decisions and error records are appended in input order and flushed after
-    every chunk; with `record`, each decision's audit record is appended to the audit log before
-    its decision is written. `on_lines` is told how many input lines each written chunk covered.
-    Raises `ExportCtlError` when the engine cannot be reached or answers errors throughout.
+    written again. Decisions and error records are appended in input order, one `write` per
+    chunk (taken back if it fails); with `record`, each decision's audit record is appended to
+    the audit log after its decision is written, and decisions an earlier run wrote but did not
+    record are recorded now. `on_lines` is told how many input lines each written chunk covered;
+    `warn` gets what the run repaired. Raises `ExportCtlError` when the engine cannot be reached
+    or answers errors throughout, or when the output or the audit log cannot be written.
     """
-    answered, recorded_bad = answered_in(output)
+    resumed = answered_in(output, warn)
     summary = Summary()
     first_line: dict[str, int] = {}
+    unrecorded = _unrecorded(output, resumed, record) if record is not None else {}
 
     def bad(error: LineError, chunk: _Chunk) -> None:
         summary.bad_lines += 1
-        if error.line not in recorded_bad:
+        if error.line not in resumed.bad_lines:
             chunk.errors.append(error)
 
     def chunks() -> Iterator[_Chunk]:
@@ -448,32 +518,53 @@ def run_batch(
             bad(LineError(number, transaction_id, "id", message), chunk)
             return
         first_line[transaction_id] = number
-        if transaction_id in answered:
-            summary.skipped += 1
-        else:
+        if transaction_id not in resumed.decisions:
             chunk.prepared.append(prepared)
+            return
+        summary.skipped += 1
+        if transaction_id in unrecorded:
+            audit, decision = unrecorded.pop(transaction_id)
+            if hashlib.sha256(prepared.canonical).hexdigest() != audit.input_sha256:
+                warn(
+                    f"line {number} ({transaction_id}): its decision in {output} has no audit "
+                    "record and was made for another input: not recorded"
+                )
+            elif log is not None:
+                log.append(audit, decision, prepared.canonical)
 
-    try:
-        out = output.open("ab")
-    except OSError as e:
-        raise ExportCtlError(f"cannot write {output}: {e.strerror or e}") from e
-    with out, AuditLog(record) if record else nullcontext() as log:
+    with contextlib.ExitStack() as stack:
+        try:
+            out = os.open(output, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        except OSError as e:
+            raise UsageError(f"cannot write {output}: {e.strerror or e}") from e
+        stack.callback(os.close, out)
+        log = stack.enter_context(AuditLog(record, warn)) if record is not None else None
         for chunk, result in pipeline(chunks(), lambda c: c.prepared, opa_url, workers):
-            if log is not None:
-                for answer in result.answers:
-                    log.append(answer.audit, answer.decision, answer.prepared.canonical)
             for error in result.errors:
                 bad(error, chunk)
             lines = [(a.prepared.line, a.line()) for a in result.answers]
             lines += [(e.line, e.record()) for e in chunk.errors]
+            # The answers first, then their audit records: a run stopped in between leaves
+            # answers without a record, which the next run records (`_unrecorded`); never a
+            # record of a decision that is not in the output, nor a record twice.
+            size = os.fstat(out).st_size
             try:
-                out.write(b"".join(line for _, line in sorted(lines)))
-                out.flush()
+                _write_all(out, b"".join(line for _, line in sorted(lines)))
             except OSError as e:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(out, size)
                 raise ExportCtlError(f"cannot write {output}: {e.strerror or e}") from e
+            if log is not None:
+                for answer in result.answers:
+                    log.append(answer.audit, answer.decision, answer.prepared.canonical)
             summary.outcomes.update(a.decision["outcome"] for a in result.answers)
             summary.failures += [
                 f"line {p.line} ({p.transaction_id}): {message}" for p, message in result.failures
             ]
             on_lines(chunk.lines)
+    if unrecorded:
+        warn(
+            f"{len(unrecorded)} decisions in {output} have no audit record and their "
+            "transactions are not in this input: not recorded"
+        )
     return summary

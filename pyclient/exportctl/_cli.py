@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
+import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import orjson
 import typer
+from typer.core import TyperGroup
 
 from exportctl._batch import CHUNK_SIZE, WORKERS
 from exportctl._client import Explain, decide
 from exportctl._paths import policies_dir
+from exportctl._render import printable
 from exportctl._schema import validate_transaction
 from exportctl._sidecar import build_bundle
 from exportctl.errors import (
+    EXIT_ENGINE,
+    EXIT_USAGE,
     EngineError,
-    EngineUnavailableError,
     ExportCtlError,
     InputError,
-    UndefinedDecisionError,
+    UsageError,
 )
 
-EXIT_USAGE = 2
-EXIT_ENGINE = 3
+EXIT_INTERRUPTED = 130
 EXIT_CODES = {
     "not_required": 0,
     "exempt": 0,
@@ -42,8 +49,89 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
 
 
+class ExportCtlGroup(TyperGroup):
+    """The command group, which turns every failure into one line on standard error and an exit
+    code of the contract: an `ExportCtlError` its own `exit_code`, bad usage 2, an interrupt 130,
+    a failed write (a full disk, a closed pipe) or any other error 3. Never a traceback, and
+    never 1 or 0 for a failure."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.TyperException as e:  # bad usage: the parser's errors
+            code = _usage_error(e)
+        except typer.Abort:
+            code = _error_line("interrupted", EXIT_INTERRUPTED)
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # a write to a full disk or a closed pipe fails here at last
+        except (typer.Exit, typer.TyperException, typer.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise typer.Exit(_error_line("interrupted", EXIT_INTERRUPTED)) from None
+        except InputError as e:
+            raise typer.Exit(_error_line(f"invalid transaction: {e}", e.exit_code)) from None
+        except ExportCtlError as e:
+            raise typer.Exit(_error_line(str(e), e.exit_code)) from None
+        except OSError as e:
+            _discard_stdout()
+            where = f"cannot write {e.filename}" if e.filename else "cannot write the output"
+            raise typer.Exit(_error_line(f"{where}: {e.strerror or e}", EXIT_ENGINE)) from None
+        except Exception as e:
+            message = f"internal error: {type(e).__name__}: {e}"
+            raise typer.Exit(_error_line(message, EXIT_ENGINE)) from None
+
+
+def _usage_error(error: typer.TyperException) -> int:
+    context = getattr(error, "ctx", None)
+    if type(error).__name__ == "NoArgsIsHelpError":  # `exportctl` alone: its help, exit 2
+        typer.echo(error.format_message(), err=True)
+        return EXIT_USAGE
+    hint = f" (see `{context.command_path} --help`)" if context is not None else ""
+    return _error_line(f"{error.format_message()}{hint}", EXIT_USAGE)
+
+
+def _error_line(message: str, code: int) -> int:
+    """Print `exportctl: error: MESSAGE` on one line of standard error; return `code`."""
+    with contextlib.suppress(OSError):
+        typer.echo(f"exportctl: error: {' '.join(printable(message).split())}", err=True)
+    return code
+
+
+def _discard_stdout() -> None:
+    """After a failed write to standard output, send what is left to /dev/null, so that the
+    interpreter's last flush does not fail again."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):  # not a real file (in-process tests)
+        pass
+
+
+def main() -> None:
+    """The `exportctl` command."""
+    app(prog_name="exportctl")
+
+
 app = typer.Typer(
     name="exportctl",
+    cls=ExportCtlGroup,
     help="Check transfers of rare-earth items against China's export-control law.\n\n"
     "Decisions come from the project's Rego policies, evaluated by Open Policy Agent.",
     no_args_is_help=True,
@@ -63,12 +151,39 @@ SourceArgument = Annotated[
 ]
 
 
+def _checked_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*://.", value):
+        raise typer.BadParameter(f"{value!r} is not a URL: give e.g. http://127.0.0.1:8181")
+    return value
+
+
+def _token_to_client(value: str | None) -> str | None:
+    if value:  # the client reads it from the environment
+        os.environ["EXPORTCTL_OPA_TOKEN"] = value
+    return value
+
+
 OpaUrlOption = Annotated[
     str | None,
     typer.Option(
         envvar="EXPORTCTL_OPA_URL",
+        callback=_checked_url,
         help="Base URL of a running OPA that serves the exportctl bundle. Without it, "
         "exportctl starts a local OPA sidecar with the project's policies and stops it after.",
+        show_default=False,
+    ),
+]
+
+OpaTokenOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar="EXPORTCTL_OPA_TOKEN",
+        callback=_token_to_client,
+        metavar="TOKEN",
+        help="Bearer token for the OPA at --opa-url, when it requires one "
+        "(`opa run --authentication=token`).",
         show_default=False,
     ),
 ]
@@ -79,8 +194,10 @@ RecordOption = Annotated[
         "--record",
         metavar="DIR",
         help="Append one audit record per decision (its audit fields, transaction id, outcome, "
-        "provisions fired and the input) to DIR/audit-YYYY-MM-DD.jsonl, by UTC day. DIR is "
-        "created if missing; the files are only ever appended to.",
+        "provisions fired and the input) to DIR/audit-YYYY-MM-DD.jsonl, by UTC day of "
+        "recording. Each record holds the SHA-256 of the one before it (`prev_sha256`), so "
+        "that `exportctl audit verify DIR` finds an edit. DIR (0700) and its files (0600) are "
+        "created if missing, a symbolic link is refused, and every record is fsynced.",
         show_default=False,
     ),
 ]
@@ -100,6 +217,7 @@ def decide_command(
         ),
     ] = OutputFormat.table,
     opa_url: OpaUrlOption = None,
+    opa_token: OpaTokenOption = None,
     explain: Annotated[
         Explain | None,
         typer.Option(
@@ -129,24 +247,16 @@ def decide_command(
     transaction = _read_transaction(source)
     if explain is Explain.full:
         _warn("--explain full records every evaluation step: slow and very long on large inputs")
-    try:
-        decision = decide(transaction, opa_url, explain=explain)
-    except InputError as e:
-        _fail(f"invalid transaction: {e}", EXIT_USAGE)
-    except ExportCtlError as e:
-        _fail(str(e), EXIT_ENGINE)
+    decision = decide(transaction, opa_url, explain=explain)
     if explain is not None and not decision.explanation:
         _warn(f"OPA returned no explanation lines for --explain {explain}")
-    if decision.outcome not in EXIT_CODES:
-        _fail(f"the policy answered an unknown outcome {decision.outcome!r}", EXIT_ENGINE)
+    if not isinstance(decision.outcome, str) or decision.outcome not in EXIT_CODES:
+        raise EngineError(f"the policy answered an unknown outcome {decision.outcome!r}")
     if record is not None:
         from exportctl._audit import AuditLog
 
-        try:
-            with AuditLog(record) as log:
-                log.append_decision(decision, transaction)
-        except ExportCtlError as e:
-            _fail(str(e), EXIT_USAGE)
+        with AuditLog(record, _warn) as log:
+            log.append_decision(decision, transaction)
 
     from exportctl import _render
 
@@ -185,6 +295,7 @@ def batch_command(
         ),
     ],
     opa_url: OpaUrlOption = None,
+    opa_token: OpaTokenOption = None,
     record: RecordOption = None,
     validate: Annotated[
         bool,
@@ -208,12 +319,14 @@ def batch_command(
     Each line of OUT answers a line of INPUT, in order: the decision (as `decide -f json`, with
     its `audit`), or for a bad line (not JSON, not a valid transaction, a repeated id) an error
     record `{"line", "transaction_id", "error": {"field", "message"}}`, and the run goes on.
-    An interrupted run resumes when rerun with the same OUT, without loss or duplicates. A
-    progress bar shows on a terminal; a summary by outcome ends the run, on standard error.
+    An interrupted run resumes when rerun with the same OUT, without loss or duplicates: a last
+    line cut short is reported and decided again, and with `--record` the decisions a stopped
+    run wrote but did not record are recorded, once. A progress bar shows on a terminal; a
+    summary by outcome ends the run, on standard error.
 
     Exit codes: **0** every line decided, whatever the outcomes; **2** some lines were bad, or bad
     usage; **3** the policy engine could not be reached, or failed on some transactions (rerun to
-    retry them).
+    retry them), or OUT or the audit log could not be written (a full disk: rerun to resume).
 
     Examples:
 
@@ -240,15 +353,13 @@ def batch_command(
                 chunk_size=chunk_size,
                 workers=workers,
                 on_lines=advance,
+                warn=_warn,
             )
-    except (EngineError, EngineUnavailableError, UndefinedDecisionError) as e:
-        _fail(str(e), EXIT_ENGINE)
-    except ExportCtlError as e:
-        _fail(str(e), EXIT_USAGE)
     except OSError as e:
-        _fail(f"cannot read {source if path else 'standard input'}: {e.strerror or e}", EXIT_USAGE)
+        name = source if path else "standard input"
+        raise UsageError(f"cannot read {name}: {e.strerror or e}") from e
     for failure in summary.failures:
-        typer.echo(f"exportctl: error: {' '.join(failure.split())}", err=True)
+        _error_line(failure, EXIT_ENGINE)
     typer.echo(summary.report(), err=True)
     raise typer.Exit(summary.exit_code)
 
@@ -265,13 +376,8 @@ def validate_command(source: SourceArgument) -> None:
         exportctl validate examples/cn-export-tb-magnet.json
     """
     transaction = _read_transaction(source)
-    try:
-        validate_transaction(transaction)
-    except InputError as e:
-        _fail(f"invalid transaction: {e}", EXIT_USAGE)
-    except ExportCtlError as e:
-        _fail(str(e), EXIT_ENGINE)
-    typer.echo(f"valid transaction {transaction['id']}")
+    validate_transaction(transaction)
+    typer.echo(f"valid transaction {printable(transaction['id'])}")
 
 
 @app.command("bundle")
@@ -292,10 +398,7 @@ def bundle_command(
     The bundle's revision is `sha256:` + 16 hex digits over the policy files; every decision
     reports it in `policy.revision`. Serve it with `opa run -s build/bundle.tar.gz`.
     """
-    try:
-        bundle_revision = build_bundle(policies or policies_dir(), output)
-    except ExportCtlError as e:
-        _fail(str(e), EXIT_ENGINE)
+    bundle_revision = build_bundle(policies or policies_dir(), output)
     typer.echo(f"wrote {output} (revision {bundle_revision})")
 
 
@@ -312,6 +415,7 @@ def provisions_command(
         OutputFormat, typer.Option("--format", "-f", help="table, json or markdown.")
     ] = OutputFormat.table,
     opa_url: OpaUrlOption = None,
+    opa_token: OpaTokenOption = None,
 ) -> None:
     """List every provision the bundle encodes and its status on a day.
 
@@ -331,17 +435,15 @@ def provisions_command(
         datetime.date.fromisoformat(day)
     except ValueError:
         _fail(f"--date: {day!r} is not a date (YYYY-MM-DD)", EXIT_USAGE)
-    try:
-        rows = provisions(day, opa_url)
-    except ExportCtlError as e:
-        _fail(str(e), EXIT_ENGINE)
+    rows = provisions(day, opa_url)
     if output_format is OutputFormat.json:
         typer.echo(orjson.dumps([dataclasses.asdict(p) for p in rows], option=orjson.OPT_INDENT_2))
     elif output_format is OutputFormat.markdown:
-        typer.echo(markdown_table(rows, day), nl=False)
+        typer.echo(printable(markdown_table(rows, day)), nl=False)
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=f"Provisions on {day}", show_lines=True)
         for column in (
@@ -356,7 +458,8 @@ def provisions_command(
         for p in rows:
             basis = f"{p.instrument}, {p.article}\n{p.source}"
             suspended = "\n".join(p.suspended) or "—"
-            table.add_row(p.id, p.title, basis, p.effective_from, suspended, p.status)
+            cells = (p.id, p.title, basis, p.effective_from, suspended, p.status)
+            table.add_row(*(Text(printable(cell)) for cell in cells))
         Console().print(table)
 
 
@@ -392,6 +495,7 @@ def timeline_command(
         ),
     ] = None,
     opa_url: OpaUrlOption = None,
+    opa_token: OpaTokenOption = None,
 ) -> None:
     """Draw every instrument's life on one time axis.
 
@@ -411,10 +515,7 @@ def timeline_command(
 
     from exportctl._timeline import load_timeline, render_svg, render_terminal
 
-    try:
-        timeline = load_timeline(opa_url)
-    except ExportCtlError as e:
-        _fail(str(e), EXIT_ENGINE)
+    timeline = load_timeline(opa_url)
     if svg is None:
         render_terminal(timeline, Console(width=width) if width else Console())
         return
@@ -425,7 +526,7 @@ def timeline_command(
     try:
         svg.write_text(picture, encoding="utf-8")
     except OSError as e:
-        _fail(f"cannot write {svg}: {e.strerror or e}", EXIT_USAGE)
+        raise UsageError(f"cannot write {svg}: {e.strerror or e}") from e
     typer.echo(f"wrote {svg}", err=True)
 
 
@@ -513,21 +614,19 @@ def diff_command(
             assert dates is not None
             report = _diff.diff_dates(dates[0], dates[1], entries, policies, _warn_progress)
     except _diff.DiffUsageError as e:
-        _fail(str(e), EXIT_USAGE)
-    except ExportCtlError as e:
-        _fail(str(e), EXIT_ENGINE)
+        raise UsageError(str(e)) from e
     match output_format:
         case DiffFormat.markdown:
-            typer.echo(_diff.render_markdown(report), nl=False)
+            typer.echo(printable(_diff.render_markdown(report)), nl=False)
         case DiffFormat.json:
             typer.echo(_diff.render_json(report), nl=False)
         case DiffFormat.text:
-            typer.echo(_diff.render_text(report), nl=False)
+            typer.echo(printable(_diff.render_text(report)), nl=False)
     raise typer.Exit(EXIT_CHANGED if report.changes else 0)
 
 
 def _warn_progress(message: str) -> None:
-    typer.echo(f"exportctl: {message}", err=True)
+    typer.echo(f"exportctl: {printable(message)}", err=True)
 
 
 def _read_transaction(source: str) -> Any:
@@ -546,9 +645,55 @@ def _read_transaction(source: str) -> Any:
 
 
 def _warn(message: str) -> None:
-    typer.echo(f"exportctl: warning: {message}", err=True)
+    typer.echo(f"exportctl: warning: {' '.join(printable(message).split())}", err=True)
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"exportctl: error: {' '.join(message.split())}", err=True)
-    raise typer.Exit(code)
+    raise typer.Exit(_error_line(message, code))
+
+
+audit_app = typer.Typer(
+    name="audit",
+    help="Check the audit log that `--record DIR` writes.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(audit_app)
+
+
+@audit_app.command("verify")
+def audit_verify_command(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR", help="The directory given to `--record`.", show_default=False
+        ),
+    ],
+) -> None:
+    """Check that the audit log in DIR is intact: every line complete and JSON, every record
+    with its audit fields and an input that hashes to its `input_sha256`, and each record's
+    `prev_sha256` the SHA-256 of the record before it, across the daily files in order (the
+    first record ever has 64 zeros). An edited, removed or reordered record, or a torn or
+    truncated line, breaks it. Files must be 0600 and regular files, not symbolic links.
+
+    The chain cannot show records removed from the end of the newest file: keep the hash of
+    the last record that this command prints, and compare it later.
+
+    Exit codes: **0** intact, with a one-line summary on standard output; **2** broken, with one
+    line per problem on standard error (`FILE:LINE: what is wrong`), or DIR holds no audit file,
+    is not a directory or is a symbolic link.
+
+    Example: `exportctl audit verify audit/`
+    """
+    from exportctl._audit import verify
+
+    result = verify(directory)
+    for problem in result.problems:
+        _error_line(problem, EXIT_USAGE)
+    summary = f"{result.records} records in {result.files} files, last record sha256:{result.head}"
+    if result.problems:
+        count = len(result.problems)
+        typer.echo(f"audit log {directory} is broken: {count} problems; {summary}")
+        raise typer.Exit(EXIT_USAGE)
+    typer.echo(f"audit log {directory} intact: {summary}")

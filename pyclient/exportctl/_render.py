@@ -1,16 +1,24 @@
-"""Decisions for people (a terminal table, a markdown document) and for programs (JSON)."""
+"""Decisions for people (a terminal table, a markdown document) and for programs (JSON).
+
+Text that came from the input or from OPA is shown without terminal control characters
+(`printable`); JSON output is JSON-escaped instead. A decision that does not have the contract's
+shape is not shown at all: the renderers raise `EngineError` before printing anything.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import orjson
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from exportctl._models import Decision, Reason
+from exportctl.errors import EngineError
+
+if TYPE_CHECKING:  # rich is imported when something is drawn: `printable` is needed sooner
+    from rich.console import Console, RenderableType
+    from rich.text import Text
 
 OUTCOME_STYLES = {
     "prohibited": "bold white on red",
@@ -20,6 +28,20 @@ OUTCOME_STYLES = {
     "exempt": "bold green",
     "not_required": "bold green",
 }
+
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~])?"
+)
+"""A terminal escape sequence: CSI (`ESC [ ... m`), an OSC, DCS, SOS, PM or APC string (up to BEL
+or ST), or a short escape (`ESC c`)."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 control characters except tab and newline, DEL, and C1 control characters."""
+
+
+def printable(text: str) -> str:
+    """`text` without anything a terminal would act on: escape sequences, C0 control characters
+    (tab and newline kept), DEL and C1 control characters."""
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
 class TraceLine(NamedTuple):
@@ -50,7 +72,8 @@ def parse_explanation(lines: Iterable[str]) -> list[TraceLine]:
 def explanation_text(lines: Iterable[str]) -> str:
     """OPA's explanation as an indented tree, one event per line, its location at the end."""
     return "\n".join(
-        f"{'  ' * line.depth}{line.event}  ({line.location})" for line in parse_explanation(lines)
+        printable(f"{'  ' * line.depth}{line.event}  ({line.location})")
+        for line in parse_explanation(lines)
     )
 
 
@@ -60,15 +83,49 @@ def render_json(decision: Decision) -> str:
 
 
 def render_table(decision: Decision, console: Console | None = None) -> None:
-    """Print the decision to a terminal: header, items, reasons and what did not apply."""
+    """Print the decision to a terminal: header, items, reasons and what did not apply.
+
+    Everything is laid out before anything is printed: a decision that breaks the contract
+    prints nothing and raises `EngineError`.
+    """
+    from rich.console import Console
+
     console = console or Console()
+    for part, soft_wrap in _shown(_table_parts, decision):
+        console.print(part, soft_wrap=soft_wrap)
+
+
+def render_markdown(decision: Decision) -> str:
+    """The decision as a markdown document with the same sections as the table; `EngineError`
+    for a decision that breaks the contract."""
+    return _shown(_markdown, decision)
+
+
+R = TypeVar("R")
+
+
+def _shown(render: Callable[[Decision], R], decision: Decision) -> R:
+    """`render(decision)`; `EngineError` when the decision is not shaped as the contract says."""
+    try:
+        return render(decision)
+    except (AttributeError, KeyError, TypeError, ValueError) as e:
+        raise EngineError(
+            f"the policy answered a decision that cannot be shown: {type(e).__name__}: {e}"
+        ) from e
+
+
+def _table_parts(decision: Decision) -> list[tuple[RenderableType, bool]]:
+    """What `render_table` prints, in order, each with whether it is soft-wrapped."""
+    from rich.table import Table
+    from rich.text import Text
+
     header = Table.grid(padding=(0, 2))
-    header.add_row(Text("Transaction", style="bold"), Text(decision.transaction_id))
-    header.add_row(Text("Date", style="bold"), Text(decision.date))
+    header.add_row(Text("Transaction", style="bold"), _text(decision.transaction_id))
+    header.add_row(Text("Date", style="bold"), _text(decision.date))
     header.add_row(Text("Outcome", style="bold"), _outcome_text(decision.outcome))
     if decision.licensing_policy:
-        header.add_row(Text("Licensing policy", style="bold"), Text(decision.licensing_policy))
-    console.print(header)
+        header.add_row(Text("Licensing policy", style="bold"), _text(decision.licensing_policy))
+    parts: list[RenderableType] = [header]
 
     with_de_minimis = any(item.de_minimis for item in decision.items)
     items = Table(title="Items", title_justify="left", show_edge=False)
@@ -77,69 +134,61 @@ def render_table(decision: Decision, console: Console | None = None) -> None:
     if with_de_minimis:
         items.add_column("De minimis", overflow="fold")
     for item in decision.items:
-        cells = [Text(item.id), _outcome_text(item.outcome)]
+        cells = [_text(item.id), _outcome_text(item.outcome)]
         if with_de_minimis:
-            cells.append(Text(_de_minimis(item.de_minimis) if item.de_minimis else ""))
+            cells.append(_text(_de_minimis(item.de_minimis) if item.de_minimis else ""))
         items.add_row(*cells)
-    console.print()
-    console.print(items)
+    parts += [Text(), items]
 
     if decision.reasons:
-        console.print()
-        console.print(Text("Reasons", style="bold underline"))
+        parts += [Text(), Text("Reasons", style="bold underline")]
     for reason in decision.reasons:
-        console.print()
-        console.print(Text.assemble((reason.provision, "bold cyan"), "  ", (reason.title, "bold")))
+        title = Text.assemble(
+            _text(reason.provision, "bold cyan"), "  ", _text(reason.title, "bold")
+        )
         block = Table.grid(padding=(0, 2))
         block.add_column(style="dim", no_wrap=True)
         block.add_column(overflow="fold")
         for label, value in _reason_rows(reason):
-            block.add_row(label, _outcome_text(value) if label == "Outcome" else Text(value))
+            block.add_row(label, _outcome_text(value) if label == "Outcome" else _text(value))
         facts = "\n".join(f"{key}: {_fact_value(value)}" for key, value in reason.facts.items())
-        block.add_row("Facts", Text(facts))
-        console.print(block)
+        block.add_row("Facts", _text(facts))
+        parts += [Text(), title, block]
 
-    _print_section(
-        console,
+    parts += _section(
         "Not applied",
         ("Provision", "Item", "Because", "Would apply from"),
         [(n.provision, n.item, n.because, n.would_apply_from or "") for n in decision.not_applied],
     )
-    _print_section(
-        console,
+    parts += _section(
         "Missing facts",
         ("Item", "Field", "Why"),
         [(m.item, m.field, m.why) for m in decision.missing_facts],
     )
     if decision.warnings:
-        console.print()
-        console.print(Text("Warnings", style="bold yellow"))
-        for warning in decision.warnings:
-            console.print(Text(f"  • {warning}"))
-    console.print()
-    console.print(Text(_policy_line(decision), style="dim"))
+        parts += [Text(), Text("Warnings", style="bold yellow")]
+        parts += [Text.assemble("  • ", _text(warning)) for warning in decision.warnings]
+    parts += [Text(), _text(_policy_line(decision), "dim")]
+    shown = [(part, False) for part in parts]
     if decision.explanation:
-        console.print()
-        console.print(Text("OPA explanation", style="bold underline"))
+        shown += [(Text(), False), (Text("OPA explanation", style="bold underline"), False)]
         for line in parse_explanation(decision.explanation):
-            console.print(
-                Text.assemble("  " * line.depth, line.event, "  ", (line.location, "dim")),
-                soft_wrap=True,
-            )
+            event = Text.assemble("  " * line.depth, _text(line.event), "  ")
+            shown.append((Text.assemble(event, _text(line.location, "dim")), True))
+    return shown
 
 
-def render_markdown(decision: Decision) -> str:
-    """The decision as a markdown document with the same sections as the table."""
+def _markdown(decision: Decision) -> str:
     out = [
         f"# Export decision for {_md(decision.transaction_id)}",
         "",
         "| | |",
         "|---|---|",
-        f"| Date | {decision.date} |",
-        f"| Outcome | **{decision.outcome}** |",
+        f"| Date | {_md(decision.date)} |",
+        f"| Outcome | **{_md(decision.outcome)}** |",
     ]
     if decision.licensing_policy:
-        out.append(f"| Licensing policy | {decision.licensing_policy} |")
+        out.append(f"| Licensing policy | {_md(decision.licensing_policy)} |")
     out += ["", "## Items", ""]
     if any(item.de_minimis for item in decision.items):
         out += _md_table(
@@ -177,52 +226,70 @@ def render_markdown(decision: Decision) -> str:
         out += [f"- {_md(warning)}" for warning in decision.warnings]
     out += ["", "---", "", _md(_policy_line(decision))]
     if decision.explanation:
-        out += [
-            "",
-            "## OPA explanation",
-            "",
-            "```text",
-            explanation_text(decision.explanation),
-            "```",
-        ]
+        fence = "`" * 3
+        tree = explanation_text(decision.explanation).replace(fence, "'" * 3)
+        out += ["", "## OPA explanation", "", fence + "text", tree, fence]
     return "\n".join(out) + "\n"
 
 
 def _reason_rows(reason: Reason) -> list[tuple[str, str]]:
     """Label and value of each line of a reason block, facts excepted."""
+    citation = reason.citation
     rows = [
-        ("Item", reason.item),
-        ("Outcome", reason.outcome),
-        ("Legal basis", f"{reason.citation.instrument}, {reason.citation.article}"),
-        ("In effect from", reason.citation.effective_from or "—"),
-        ("Source", reason.citation.url),
+        ("Item", _string(reason.item)),
+        ("Outcome", _string(reason.outcome)),
+        ("Legal basis", f"{_string(citation.instrument)}, {_string(citation.article)}"),
+        ("In effect from", _string(citation.effective_from or "—")),
+        ("Source", _string(citation.url)),
     ]
     if reason.licence:
         rows.append(("Licence", _licence(reason.licence)))
     return rows
 
 
-def _print_section(
-    console: Console, title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]
-) -> None:
+def _section(
+    title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]
+) -> list[RenderableType]:
+    from rich.table import Table
+    from rich.text import Text
+
     if not rows:
-        return
+        return []
     table = Table(title=title, title_justify="left", show_edge=False)
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
-    console.print()
-    console.print(table)
+        table.add_row(*(_text(cell) for cell in row))
+    return [Text(), table]
+
+
+def _string(value: object) -> str:
+    """`value`, which the contract says is a string; `TypeError` when it is not."""
+    if not isinstance(value, str):
+        shown = repr(value)
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        raise TypeError(f"expected a string, got {type(value).__name__} {shown}")
+    return value
+
+
+def _text(value: object, style: str = "") -> Text:
+    """Text from the input or from OPA, without terminal control characters."""
+    from rich.text import Text
+
+    return Text(printable(_string(value)), style=style)
 
 
 def _outcome_text(outcome: str) -> Text:
-    return Text(outcome.replace("_", " ").upper(), style=OUTCOME_STYLES.get(outcome, "bold"))
+    from rich.text import Text
+
+    shown = printable(_string(outcome)).replace("_", " ").upper()
+    return Text(shown, style=OUTCOME_STYLES.get(outcome, "bold"))
 
 
 def _policy_line(decision: Decision) -> str:
     policy = decision.policy
-    return f"policy revision {policy.revision} · data reviewed on {policy.data_reviewed_on}"
+    revision, reviewed = _string(policy.revision), _string(policy.data_reviewed_on)
+    return f"policy revision {revision} · data reviewed on {reviewed}"
 
 
 def _de_minimis(test: Mapping[str, Any]) -> str:
@@ -231,7 +298,7 @@ def _de_minimis(test: Mapping[str, Any]) -> str:
         f"{ratio} China-origin content (threshold {threshold}): {test.get('cn_content_value')}"
         f" of {test.get('item_value')} {test.get('currency', '')}"
     )
-    lines = ", ".join(test.get("lines", ()))
+    lines = ", ".join(_string(line) for line in test.get("lines", ()))
     return f"{summary}, lines {lines}" if lines else summary
 
 
@@ -258,8 +325,8 @@ def _fact_value(value: object) -> str:
     return orjson.dumps(value).decode()
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _md(text: object) -> str:
+    return printable(_string(text)).replace("|", "\\|").replace("\n", " ")
 
 
 def _md_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:

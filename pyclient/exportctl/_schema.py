@@ -32,8 +32,10 @@ def validate_transaction(transaction: object) -> None:
 
     A transaction is checked by jsonschema-rs (some 25 µs for a 20-line bill of materials, where
     the pure-Python jsonschema takes about 7 ms). Only one it rejects, or a Python value that is not
-    JSON, goes through jsonschema too, whose `best_match` picks the error reported.
+    JSON, goes through jsonschema too, whose `best_match` picks the error reported. Bills of
+    materials deeper than `MAX_BOM_LEVELS` are refused first, without recursion.
     """
+    _check_bom_depth(transaction)
     try:
         if _fast_validator().is_valid(transaction):
             return
@@ -42,7 +44,10 @@ def validate_transaction(transaction: object) -> None:
         fast_rejected = False
     from jsonschema.exceptions import best_match
 
-    error = best_match(_validator().iter_errors(transaction))
+    try:
+        error = best_match(_validator().iter_errors(transaction))
+    except RecursionError:  # a value nested too deeply for jsonschema, outside any bill
+        raise InputError("(transaction)", "is nested too deeply") from None
     if error is not None:
         raise InputError(*_describe(error))
     if fast_rejected:
@@ -52,6 +57,37 @@ def validate_transaction(transaction: object) -> None:
         raise InputError(
             json_path(first.instance_path), _truncate(" ".join(first.message.split()), 160)
         )
+
+
+MAX_BOM_LEVELS = 8
+"""How deep bills of materials nest: `items[i].bom` holds the lines of level 1, and a line of
+level 8 has no bill of its own (as `schemas/transaction.schema.json` says)."""
+
+
+def _check_bom_depth(transaction: object) -> None:
+    """Raise `InputError` at the first bill of materials below level `MAX_BOM_LEVELS`.
+
+    Iterative, so that a bill nested thousands of levels deep is refused with this message
+    instead of exhausting the recursion of a validator.
+    """
+    if not isinstance(transaction, dict) or not isinstance(transaction.get("items"), list):
+        return
+    # (path of a thing, the thing, the level of the lines in its `bom`)
+    pending: list[tuple[str, Any, int]] = [
+        (f"items[{i}]", item, 1) for i, item in reversed(list(enumerate(transaction["items"])))
+    ]
+    while pending:
+        path, thing, level = pending.pop()
+        bom = thing.get("bom") if isinstance(thing, dict) else None
+        if not isinstance(bom, list) or not bom:
+            continue
+        if level > MAX_BOM_LEVELS:
+            raise InputError(
+                f"{path}.bom", f"bills of materials nest at most {MAX_BOM_LEVELS} levels"
+            )
+        pending += [
+            (f"{path}.bom[{j}]", line, level + 1) for j, line in reversed(list(enumerate(bom)))
+        ]
 
 
 def _schema() -> Any:

@@ -1,11 +1,37 @@
-"""The errors exportctl raises. Every one derives from `ExportCtlError`."""
+"""The errors exportctl raises. Every one derives from `ExportCtlError` and carries the CLI's exit
+code for it (`exit_code`): 2 for bad usage or bad input, 3 for the engine or the environment.
+
+    ExportCtlError                  3  the environment failed (a file, the disk, the audit log)
+    ├── UsageError                  2  bad usage, or a file exportctl cannot use as given
+    │   └── InputError              2  the transaction does not follow the schema
+    ├── EngineUnavailableError      3  OPA could not be found, started or reached
+    ├── EngineError                 3  OPA answered an error, or something that is not a decision
+    └── UndefinedDecisionError      3  OPA has no decision rule
+"""
+
+from typing import ClassVar
+
+EXIT_USAGE = 2
+"""Bad usage, or an input that fails the schema."""
+EXIT_ENGINE = 3
+"""The policy engine, or the environment exportctl runs in, failed."""
 
 
 class ExportCtlError(Exception):
-    """Base class of every error raised by exportctl."""
+    """Base class of every error raised by exportctl: an environment failure unless a subclass
+    says otherwise."""
+
+    exit_code: ClassVar[int] = EXIT_ENGINE
+    """The CLI's exit code for it."""
 
 
-class InputError(ExportCtlError):
+class UsageError(ExportCtlError):
+    """Bad usage: an option, a path or a file that cannot be used as given."""
+
+    exit_code: ClassVar[int] = EXIT_USAGE
+
+
+class InputError(UsageError):
     """The transaction does not follow `schemas/transaction.schema.json`."""
 
     def __init__(self, field: str, message: str) -> None:
