@@ -1,0 +1,76 @@
+# METADATA
+# title: Export from China of an item under a list code the bundle does not encode needs a licence
+# description: >-
+#   An exporter in China needs a MOFCOM licence for any item on the Dual-use Items Export Control List
+#   (Export Control Law Art. 12, applied by the Dual-use Items Export Control Regulation). An item
+#   declared under a list code that no encoded announcement covers is never cleared: it needs a
+#   licence under the Regulation, and the decision warns that the announcement that listed the item
+#   is not encoded.
+# related_resources:
+#   - description: Export Control Law Art. 12, quoted in an article-by-article commentary (S66)
+#     ref: http://www.digipub.cc/dy/article/KC2J701I05562JTQ.html?spss=dy_author
+#   - description: English text of the Regulation (S68)
+#     ref: http://www.csrcare.com/Law/LawShowEn?id=233583
+# custom:
+#   id: CN-DUL-01
+#   clause: state_council_2024_792/listed_items_licence
+# schemas:
+#   - input: schema["transaction.schema"]
+package exportctl.provisions.cn_dual_use_list
+
+import data.exportctl.catalogue
+import data.exportctl.instruments
+import data.exportctl.lib.clauses
+import data.exportctl.lib.result
+import data.exportctl.lib.transfer
+
+_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
+
+# METADATA
+# description: >-
+#   The codes the encoded announcements match: every entry of a clause's `codes` in the instrument
+#   records (a code under `codes_unconfirmed` is recorded, not matched).
+encoded_codes := {entry.code |
+	some instrument in instruments
+	some clause in instrument.clauses
+	some entry in object.get(clause, "codes", [])
+}
+
+# METADATA
+# description: True when a declared code is `listed` or lies under it (1C117.d.1 under 1C117.d).
+within(code, listed) if code == listed
+
+within(code, listed) if startswith(code, concat("", [listed, "."]))
+
+# METADATA
+# description: >-
+#   True when the bundle encodes a declared list code: its 5-character group has catalogue entries,
+#   or it lies within a code an instrument record's clause lists.
+encoded(code) if catalogue.groups[substring(code, 0, 5)]
+
+encoded(code) if {
+	some listed in encoded_codes
+	within(code, listed)
+}
+
+_unencoded contains item if {
+	transfer.from_china
+	some item in input.items
+	regex.match(_clause.code_pattern, item.control_code)
+	not encoded(item.control_code)
+}
+
+findings contains result.finding(rego.metadata.chain(), item.id, "license_required", {
+	"control_code": item.control_code,
+	"transferor_country": input.transferor.country,
+	"destination": input.destination,
+}) if {
+	some item in _unencoded
+}
+
+warnings contains result.warning(rego.metadata.chain(), sprintf(
+	"item %s: control code %s is a Dual-use Items Export Control List code that this bundle does not encode; the licence requirement shown is the Regulation's own, and the announcement that listed the item (its scope, dates, suspensions and licensing policy) is not encoded: check it",
+	[item.id, item.control_code],
+)) if {
+	some item in _unencoded
+}
