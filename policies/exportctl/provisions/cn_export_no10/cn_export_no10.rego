@@ -1,0 +1,47 @@
+# METADATA
+# title: Export from China of tungsten, tellurium, bismuth, molybdenum and indium items needs a licence
+# description: >-
+#   MOFCOM/GAC Announcement No. 10 of 2025 requires a dual-use export licence for the listed tungsten
+#   items (ammonium paratungstate, oxides, carbide; solid tungsten; W-Ni-Fe and W-Ni-Cu alloys),
+#   tellurium items (metal; cadmium, cadmium-zinc and cadmium-mercury tellurides), bismuth items
+#   (metal, bismuth germanate, two organobismuth compounds), molybdenum items, indium items (indium
+#   phosphide, trimethyl- and triethylindium) and the related production technologies, from
+#   4 February 2025.
+# related_resources:
+#   - description: Secondary copy of the tungsten part of the text, with its control codes
+#     ref: https://www.huaxincarbide.com/news/the-impact-of-tungsten-export-control-coming-into-effect-on-the-tungsten-industry
+#   - description: Xinhua report of the announcement and its effective date
+#     ref: https://bignewsnetwork.com/news/275019500/1st-ld-writethru-china-announces-export-controls-on-items-related-to-tungsten-tellurium-bismuth-molybdenum-indium
+# custom:
+#   id: CN-0010-01
+#   clause: mofcom_gac_2025_010/items_licence
+# schemas:
+#   - input: schema["transaction.schema"]
+package exportctl.provisions.cn_export_no10
+
+import data.exportctl.lib.clauses
+import data.exportctl.lib.result
+import data.exportctl.lib.transfer
+import data.exportctl.provisions.cn_dual_use_list
+
+_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
+
+_elements(item) := {e | some e in object.get(item, ["material", "elements"], []); e in _clause.elements}
+
+_listed(item) if count(_elements(item)) > 0
+
+_listed(item) if {
+	some entry in _clause.codes
+	cn_dual_use_list.within(item.control_code, entry.code)
+}
+
+findings contains result.finding(rego.metadata.chain(), item.id, "license_required", object.union(object.filter(item, ["control_code"]), {
+	"elements": sort(_elements(item)),
+	"transferor_country": input.transferor.country,
+	"destination": input.destination,
+})) if {
+	transfer.from_china
+	some item in input.items
+	object.get(item, "control_code", "") != "not_listed"
+	_listed(item)
+}
