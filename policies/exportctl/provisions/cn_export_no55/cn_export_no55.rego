@@ -3,12 +3,14 @@
 # description: >-
 #   MOFCOM/GAC Announcement No. 55 of 2025 requires a dual-use export licence for synthetic-diamond
 #   micropowder, single crystals, wire saws and grinding wheels of stated specifications, and DC arc
-#   plasma jet CVD equipment and process technology. No control codes were retrieved, so the item's
-#   declared category decides. It was due on 8 November 2025 and suspended by No. 70 of 2025 before it
-#   began.
+#   plasma jet CVD equipment and process technology (2C902.a-d, 2B005.b, 2E902): the item's declared
+#   category or control code decides. It was due on 8 November 2025 and suspended by No. 70 of 2025
+#   before it began.
 # related_resources:
 #   - description: Secondary report citing the MOFCOM page (S16)
 #     ref: https://www.chemradar.com/en/news/detail/f3s7t2oy9qf4
+#   - description: English translation of the text with the control codes
+#     ref: http://m.sscollege.cn/en/news/44880.html
 #   - description: Secondary report of the dates (S14)
 #     ref: https://en.ckhq.net/html/16f9c2b7fdc5c52b80f12f35d0be1305.html
 # custom:
@@ -21,15 +23,22 @@ package exportctl.provisions.cn_export_no55
 import data.exportctl.lib.clauses
 import data.exportctl.lib.result
 import data.exportctl.lib.transfer
+import data.exportctl.provisions.cn_dual_use_list
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
-findings contains result.finding(rego.metadata.chain(), item.id, "license_required", {
-	"category": item.category,
+_listed(item) if item.category in _clause.categories
+
+_listed(item) if {
+	some entry in _clause.codes
+	cn_dual_use_list.within(item.control_code, entry.code)
+}
+
+findings contains result.finding(rego.metadata.chain(), item.id, "license_required", object.union(object.filter(item, ["category", "control_code"]), {
 	"transferor_country": input.transferor.country,
 	"destination": input.destination,
-}) if {
+})) if {
 	transfer.from_china
 	some item in input.items
-	item.category in _clause.categories
+	_listed(item)
 }

@@ -44,3 +44,17 @@ test_date_boundaries[date] if {
 	_mine(d) == want.reasons
 	_not_applied(d) == want.not_applied
 }
+
+test_fires_by_code[code] if {
+	some code, item in {
+		"2C902.a": {"control_code": "2C902.a"},
+		"2B005.b": {"control_code": "2B005.b"},
+		"2E902": {"kind": "technology", "control_code": "2E902"},
+	}
+	{[f.outcome, f.facts.control_code] | some f in cn_export_no55.findings with input as _tx({}, item)} == {["license_required", code]}
+}
+
+test_not_by_another_code[code] if {
+	some code in ["2B005", "2B005.a", "2C901.a"]
+	count(cn_export_no55.findings) == 0 with input as _tx({}, {"control_code": code})
+}

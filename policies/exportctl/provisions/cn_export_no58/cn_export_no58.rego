@@ -3,12 +3,14 @@
 # description: >-
 #   MOFCOM/GAC Announcement No. 58 of 2025 requires a dual-use export licence for Li-ion cells and
 #   packs of 300 Wh/kg or more, high-density LFP cathode, cathode precursors, artificial-graphite anode
-#   and the listed production equipment and technologies. No control codes were retrieved, so the
-#   item's declared category decides. It was due on 8 November 2025 and suspended by No. 70 of 2025
-#   before it began.
+#   and the listed production equipment and technologies (3B901, 3C901, 3E901 and others): the item's
+#   declared category or control code decides. It was due on 8 November 2025 and suspended by No. 70
+#   of 2025 before it began.
 # related_resources:
 #   - description: Stored copy of the item list (S17)
 #     ref: https://www.katepardey.com/2025-10/ART-36008-8120-30671913.html
+#   - description: The text with its control codes on MOFCOM's licensing site (excerpt)
+#     ref: https://xkzj.mofcom.gov.cn/tzgg/art/2025/art_1bc20676fe4f4c1ea0f25c274ede7cac.html
 #   - description: Secondary report (S18)
 #     ref: https://longbridge.cn/news/260418920
 # custom:
@@ -21,15 +23,22 @@ package exportctl.provisions.cn_export_no58
 import data.exportctl.lib.clauses
 import data.exportctl.lib.result
 import data.exportctl.lib.transfer
+import data.exportctl.provisions.cn_dual_use_list
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
-findings contains result.finding(rego.metadata.chain(), item.id, "license_required", {
-	"category": item.category,
+_listed(item) if item.category in _clause.categories
+
+_listed(item) if {
+	some entry in _clause.codes
+	cn_dual_use_list.within(item.control_code, entry.code)
+}
+
+findings contains result.finding(rego.metadata.chain(), item.id, "license_required", object.union(object.filter(item, ["category", "control_code"]), {
 	"transferor_country": input.transferor.country,
 	"destination": input.destination,
-}) if {
+})) if {
 	transfer.from_china
 	some item in input.items
-	item.category in _clause.categories
+	_listed(item)
 }
