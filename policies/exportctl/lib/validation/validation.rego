@@ -14,7 +14,9 @@ import data.exportctl.schemas
 # description: >-
 #   The schema errors of the transaction, each {field, why}: field as the client names it
 #   (items[0].value.amount), why in plain words.
-errors := [_error(e) |
+errors := [{"field": "(transaction)", "why": "must be a JSON object"}] if {
+	not is_object(input)
+} else := [_error(e) |
 	some e in json.match_schema(input, schemas.transaction)[1]
 	not e.type in _aggregates
 ]
@@ -22,9 +24,15 @@ errors := [_error(e) |
 # Errors that only repeat that a sub-schema failed: the failing fields are reported themselves.
 _aggregates := {"number_all_of", "number_any_of", "number_one_of"}
 
-_error(e) := {"field": _join(_path(e.field), _property(e)), "why": _why(e)}
+_error(e) := {"field": _field(e), "why": _why(e)}
 
-# gojsonschema writes items.0.value.amount, and (Root) for the transaction itself.
+# gojsonschema writes items.0.value.amount, and (Root) for the transaction itself; the client
+# writes items[0].value.amount, and (transaction).
+_field(e) := field if {
+	field := concat(".", [part | some part in [_path(e.field), _property(e)]; part != ""])
+	field != ""
+} else := "(transaction)"
+
 _path("(Root)") := ""
 
 _path(field) := concat("", [_segment(i, s) | some i, s in split(field, ".")]) if field != "(Root)"
@@ -36,17 +44,6 @@ _segment(0, s) := s if not regex.match(`^[0-9]+$`, s)
 _segment(i, s) := concat("", [".", s]) if {
 	i > 0
 	not regex.match(`^[0-9]+$`, s)
-}
-
-_join("", "") := "(transaction)"
-
-_join(path, "") := path if path != ""
-
-_join("", property) := property if property != ""
-
-_join(path, property) := concat(".", [path, property]) if {
-	path != ""
-	property != ""
 }
 
 # The field a "required" or "additional property" error is about is named in its message only.

@@ -59,3 +59,23 @@ test_a_bom_deeper_than_eight_levels_is_an_error if {
 	e.field == "items[0].bom[0].bom[0].bom[0].bom[0].bom[0].bom[0].bom[0].bom[0].bom"
 	startswith(e.why, "bills of materials nest at most 8 levels")
 }
+
+test_near_keys[typo] if {
+	some typo, near in {
+		"destinaton": "destination",
+		"originn": "origin",
+		"orogin": "origin",
+		"contorl_code": "control_code",
+	}
+	[e] := validation.errors with input as object.union(_tx, {typo: "x"})
+	e.why == sprintf("is not a field of the transaction schema (did you mean %s?)", [near])
+}
+
+test_an_input_that_is_not_an_object[note] if {
+	some note, doc in {"a string": "CN", "JSON text": json.marshal(_tx), "a number": 5, "an array": [_tx]}
+	validation.errors == [{"field": "(transaction)", "why": "must be a JSON object"}] with input as doc
+}
+
+test_an_error_about_the_whole_transaction if {
+	validation._field({"field": "(Root)", "type": "number_not", "desc": "d"}) == "(transaction)"
+}

@@ -46,3 +46,25 @@ findings contains result.attached_finding(
 	count(_grounds) > 0
 	some item, required in no61.required
 }
+
+# Who the consignees and end users are, and whether they are military users, decide the policy:
+# absent, they are asked for while a No. 61 requirement they would qualify is in force.
+findings contains result.attached_depends(rego.metadata.chain(), item, _needed, required.requires) if {
+	some item, required in no61.required
+}
+
+_needed := array.concat(
+	[{
+		"field": "parties",
+		"path": ["parties"],
+		"why": "No. 61 licences for military users and listed consignees or end users are denied in principle: name the consignee and end user",
+	}],
+	[{
+		"field": sprintf("parties[%d].military", [i]),
+		"path": ["parties", i, "military"],
+		"why": sprintf("say whether %s %s is a military user (true or false): No. 61 licences for military users are denied in principle", [party.role, party.name]),
+	} |
+		some i, party in object.get(input, "parties", [])
+		party.role in _clause.party_roles
+	],
+)

@@ -33,7 +33,18 @@ test_silent[note] if {
 		"before the listing": {"date": "2025-10-20", "parties": [{"role": "consignee", "name": "MP Materials", "country": "US"}]},
 		"49 % owned by a listed party": {"date": "2026-12-01", "parties": [{"role": "end_user", "name": "Sub", "country": "US", "owners": [{"name": "MP Materials", "share": 0.49}]}]},
 	}
-	count(cn_no61_end_users.findings) == 0 with input as _tx(tc.date, tc.parties)
+	fs := cn_no61_end_users.findings with input as _tx(tc.date, tc.parties)
+	every f in fs {
+		f.outcome == "insufficient_information"
+	}
+}
+
+test_asks_for_the_parties_and_their_military_status if {
+	[f] := [f | some f in cn_no61_end_users.findings with input as object.remove(_tx("2026-12-01", []), ["parties"])]
+	f.missing == [{"field": "parties", "why": "No. 61 licences for military users and listed consignees or end users are denied in principle: name the consignee and end user"}]
+	f.requires_any == ["mofcom_2025_061/origin_rule"]
+	[g] := [g | some g in cn_no61_end_users.findings with input as _tx("2026-12-01", [{"role": "end_user", "name": "X", "country": "US"}])]
+	[m.field | some m in g.missing] == ["parties[0].military"]
 }
 
 test_attached_to_the_requirement if {

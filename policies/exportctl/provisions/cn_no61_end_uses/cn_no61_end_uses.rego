@@ -29,3 +29,16 @@ findings contains result.attached_finding(
 	count(_end_uses) > 0
 	some item, required in no61.required
 }
+
+# The end use decides the policy (Arts. 3 and 4) and the humanitarian exemption: absent, it is
+# asked for while a No. 61 requirement it would qualify is in force.
+findings contains result.attached_depends(
+	rego.metadata.chain(), item, [{
+		"field": "end_use.categories",
+		"path": ["end_use", "categories"],
+		"why": "No. 61 licences for WMD, terrorist or military end uses are denied in principle and advanced-chip uses are reviewed case by case: declare the end use",
+	}],
+	required.requires,
+) if {
+	some item, required in no61.required
+}

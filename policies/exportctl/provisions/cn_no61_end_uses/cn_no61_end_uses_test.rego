@@ -19,3 +19,14 @@ test_denied_end_uses[category] if {
 test_other_end_uses if {
 	count(cn_no61_end_uses.findings) == 0 with input as _tx(["civil", "logic_chips_14nm_or_below"])
 }
+
+test_asks_for_the_end_use[note] if {
+	some note, tx in {
+		"absent": object.remove(_tx([]), ["end_use"]),
+		"empty": _tx([]),
+	}
+	[f] := [f | some f in cn_no61_end_uses.findings with input as tx]
+	f.outcome == "insufficient_information"
+	[m.field | some m in f.missing] == ["end_use.categories"]
+	f.requires_any == ["mofcom_2025_061/origin_rule"]
+}
