@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from typer.testing import CliRunner, Result
 
 from exportctl import Sidecar, decide
 from exportctl._cli import app
-from exportctl._render import parse_explanation
+from exportctl._render import parse_explanation, printable
 
 ROOT = Path(__file__).resolve().parents[1]
 TB_MAGNET_FILE = ROOT / "examples" / "cn-export-tb-magnet.json"
@@ -167,7 +168,8 @@ def test_explain_notes_prints_trace_notes_under_their_rule(tmp_path: Path) -> No
         "decision := {\n"
         '\t"transaction_id": input.id, "date": input.date, "outcome": "not_required",\n'
         '\t"items": [], "reasons": [],\n'
-        '\t"policy": {"revision": "test", "data_reviewed_on": "2026-01-01"},\n'
+        '\t"policy": {"data_reviewed_on": "2026-01-01",\n'
+        '\t\t"revision": concat("", [b.manifest.revision | some b in data.system.bundles])},\n'
         '} if trace(sprintf("deciding %s", [input.id]))\n'
     )
     with Sidecar(tmp_path) as opa:
@@ -310,3 +312,230 @@ def test_installed_command_fails_in_one_line_without_a_traceback(unused_url: str
     assert process.returncode == 3
     assert process.stderr.decode().count("\n") == 1
     assert b"Traceback" not in process.stderr
+
+
+def deep_bom(levels: int) -> bytes:
+    """The Tb magnet example with a bill of materials `levels` deep, one line per level, as JSON
+    (written out: deeper than JSON encoders go)."""
+    transaction = copy.deepcopy(TB_MAGNET)
+    transaction["items"][0]["bom"] = "BOM"
+    lines = '{"id": "L", "origin": "CN", "bom": [' * (levels - 1) + '{"id": "L", "origin": "CN"}'
+    return as_json(transaction).replace(b'"BOM"', f"[{lines}{']}' * (levels - 1)}]".encode())
+
+
+@pytest.mark.parametrize("command", ["validate", "decide"])
+@pytest.mark.parametrize("levels", [9, 130, 500])
+def test_a_bill_nested_too_deep_exits_2_naming_where(
+    command: str, levels: int, unused_url: str
+) -> None:
+    args = [command, "-"] if command == "validate" else [command, "--opa-url", unused_url, "-"]
+
+    result = invoke(*args, stdin=deep_bom(levels))
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "exportctl: error: invalid transaction: items[0]" + ".bom[0]" * 8 + ".bom: "
+        "bills of materials nest at most 8 levels\n"
+    )
+
+
+def test_a_document_too_deep_to_read_exits_2() -> None:
+    result = invoke("validate", "-", stdin=deep_bom(5000))
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("exportctl: error: standard input is not valid JSON: ")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_bill_of_eight_levels_is_valid() -> None:
+    assert orjson.loads(deep_bom(8))["items"][0]["bom"][0]["bom"][0]["id"] == "L"
+    assert invoke("validate", "-", stdin=deep_bom(8)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "exit_code"),
+    [("127.0.0.1:8181", 2), ("localhost", 2), ("://x", 2), ("unix:///nonexistent/opa.sock", 3)],
+)
+def test_an_opa_url_that_cannot_be_used_exits_with_one_line(url: str, exit_code: int) -> None:
+    result = invoke("decide", "--opa-url", url, str(TB_MAGNET_FILE))
+
+    assert result.exit_code == exit_code, result.output
+    assert result.stderr.startswith("exportctl: error: ")
+    assert result.stderr.count("\n") == 1
+    assert result.stdout == ""
+
+
+def write_bundle(directory: Path, decision: str) -> Path:
+    """A bundle whose `decision` is the Rego expression `decision`."""
+    (directory / "exportctl").mkdir(parents=True)
+    (directory / ".manifest").write_text('{"roots": ["exportctl"], "rego_version": 1}')
+    (directory / "exportctl" / "decision.rego").write_text(
+        f"package exportctl\n\ndecision := {decision}\n"
+    )
+    return directory
+
+
+GOOD_DECISION = (
+    '{"transaction_id": input.id, "date": input.date, "outcome": "license_required",'
+    ' "licensing_policy": "standard", "items": [{"id": "1", "outcome": "license_required"}],'
+    ' "reasons": [REASON], "not_applied": [], "missing_facts": [], "warnings": [WARNING],'
+    ' "policy": {"data_reviewed_on": "2026-01-01",'
+    ' "revision": concat("", [b.manifest.revision | some b in data.system.bundles])}}'
+)
+REASON = (
+    '{"provision": "CN-X-01", "title": "A title", "item": "1", "outcome": "license_required",'
+    ' "citation": {"instrument": "No. 1", "article": "Art. 1", "url": "https://example.org"},'
+    ' "facts": {"destination": "DE"}}'
+)
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [
+        GOOD_DECISION.replace(' "reasons": [REASON],', "").replace("WARNING", '"w"'),
+        GOOD_DECISION.replace("REASON", REASON.replace('"A title"', "7")).replace("WARNING", '"w"'),
+        GOOD_DECISION.replace("REASON", REASON).replace("WARNING", "{}"),
+        GOOD_DECISION.replace("REASON", REASON.replace('{"destination": "DE"}', "[1]")).replace(
+            "WARNING", '"w"'
+        ),
+        GOOD_DECISION.replace("REASON", '"not a reason"').replace("WARNING", '"w"'),
+    ],
+    ids=["no-reasons", "title-a-number", "warning-an-object", "facts-a-list", "reason-a-string"],
+)
+@pytest.mark.parametrize("output_format", ["table", "markdown"])
+def test_a_malformed_decision_exits_3_with_one_line_and_prints_nothing(
+    decision: str, output_format: str, tmp_path: Path
+) -> None:
+    with Sidecar(write_bundle(tmp_path, decision)) as opa:
+        result = invoke("decide", "-f", output_format, "--opa-url", opa.url, str(TB_MAGNET_FILE))
+
+    assert result.exit_code == 3, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith("exportctl: error: the policy")
+    assert any(why in result.stderr for why in ("cannot be shown", "lacks", "wrong type"))
+    assert result.stderr.count("\n") == 1
+
+
+def test_the_well_formed_decision_of_that_bundle_is_shown(tmp_path: Path) -> None:
+    decision = GOOD_DECISION.replace("REASON", REASON).replace("WARNING", '"w"')
+    with Sidecar(write_bundle(tmp_path, decision)) as opa:
+        result = invoke("decide", "--opa-url", opa.url, str(TB_MAGNET_FILE))
+
+    assert result.exit_code == 1, result.output
+    assert "CN-X-01" in result.stdout
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+NASTY = "\x1b[31mred\x1b[0m\x1b]0;title\x07\x9b2J\x07\x08\r\x7f\x85"
+
+
+@pytest.mark.parametrize("output_format", ["table", "markdown"])
+def test_control_characters_from_the_input_and_opa_are_not_printed(
+    output_format: str, opa_url: str
+) -> None:
+    transaction = copy.deepcopy(TB_MAGNET)
+    transaction["id"] = "SO" + NASTY
+    transaction["items"][0]["id"] = "1" + NASTY
+
+    result = invoke(
+        "decide", "-f", output_format, "--opa-url", opa_url, "-", stdin=as_json(transaction)
+    )
+
+    assert result.exit_code == 1, result.output
+    assert not CONTROL.search(result.stdout), repr(result.stdout)
+    assert "SOred" in result.stdout
+    assert "1red" in result.stdout  # the item id, as OPA echoed it in the decision
+
+
+def test_control_characters_are_not_printed_in_errors() -> None:
+    transaction = copy.deepcopy(TB_MAGNET)
+    transaction["destination"] = NASTY
+
+    result = invoke("validate", "-", stdin=as_json(transaction))
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("exportctl: error: invalid transaction: destination: ")
+    assert not CONTROL.search(result.stderr.removesuffix("\n")), repr(result.stderr)
+
+
+@given(st.text())
+def test_printable_leaves_no_terminal_control(text: str) -> None:
+    shown = printable(text)
+
+    assert not CONTROL.search(shown)
+    assert "\x1b" not in shown
+    assert printable(shown) == shown
+    assert all(c in text for c in shown)
+
+
+def test_printable_keeps_text_tabs_and_newlines() -> None:
+    assert printable("Müller\tGmbH\n北京 → 5 %") == "Müller\tGmbH\n北京 → 5 %"
+    assert printable("a\x1b[1;31mb\x1b]8;;http://x\x1b\\c\x1bcd") == "abcd"
+
+
+def test_an_interrupt_exits_130_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("exportctl._cli.decide", interrupted)
+
+    result = invoke("decide", str(TB_MAGNET_FILE))
+
+    assert result.exit_code == 130
+    assert result.stderr == "exportctl: error: interrupted\n"
+
+
+def test_an_unexpected_error_exits_3_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("something\nbroke")
+
+    monkeypatch.setattr("exportctl._cli.decide", broken)
+
+    result = invoke("decide", str(TB_MAGNET_FILE))
+
+    assert result.exit_code == 3
+    assert result.stderr == "exportctl: error: internal error: RuntimeError: something broke\n"
+
+
+@pytest.mark.parametrize("opa_bin", ["/nonexistent/opa", "/bin/false", "not-executable"])
+def test_a_wrong_opa_bin_exits_3_with_one_line(opa_bin: str, tmp_path: Path) -> None:
+    if opa_bin == "not-executable":
+        opa_bin = str(tmp_path / "opa")
+        Path(opa_bin).write_text("#!/bin/sh\nexit 0\n")
+    environment = {k: v for k, v in os.environ.items() if k != "EXPORTCTL_OPA_URL"}
+
+    process = subprocess.run(
+        [str(EXPORTCTL), "decide", str(TB_MAGNET_FILE)],
+        capture_output=True,
+        env={**environment, "OPA_BIN": opa_bin},
+        timeout=60,
+    )
+
+    assert process.returncode == 3, process.stderr
+    assert process.stdout == b""
+    assert process.stderr.startswith(b"exportctl: error: ")
+    assert process.stderr.count(b"\n") == 1
+
+
+@pytest.mark.parametrize("output_format", ["table", "json", "markdown"])
+def test_a_full_disk_as_output_exits_3_with_one_line(output_format: str, opa_url: str) -> None:
+    with open("/dev/full", "wb") as full:
+        process = subprocess.run(
+            [str(EXPORTCTL), "decide", "-f", output_format, "--opa-url", opa_url, "-"],
+            input=as_json(TB_MAGNET),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+
+    assert process.returncode == 3, process.stderr
+    assert process.stderr == b"exportctl: error: cannot write the output: No space left on device\n"
+
+
+def test_usage_errors_are_one_line() -> None:
+    result = invoke("decide", "--format", "xml", str(TB_MAGNET_FILE))
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("exportctl: error: Invalid value for '--format'")
+    assert result.stderr.endswith("(see `exportctl decide --help`)\n")
+    assert result.stderr.count("\n") == 1
