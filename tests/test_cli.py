@@ -539,3 +539,59 @@ def test_usage_errors_are_one_line() -> None:
     assert result.stderr.startswith("exportctl: error: Invalid value for '--format'")
     assert result.stderr.endswith("(see `exportctl decide --help`)\n")
     assert result.stderr.count("\n") == 1
+
+
+def run_without_token(
+    *args: str, stdin: bytes | None = None, token: str | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """The installed command with neither EXPORTCTL_OPA_URL nor EXPORTCTL_OPA_TOKEN set, unless
+    `token` is given for the latter."""
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("EXPORTCTL_OPA_URL", "EXPORTCTL_OPA_TOKEN")
+    }
+    if token is not None:
+        environment["EXPORTCTL_OPA_TOKEN"] = token
+    return subprocess.run(
+        [str(EXPORTCTL), *args], input=stdin, capture_output=True, env=environment, timeout=60
+    )
+
+
+def test_opa_token_is_sent_to_an_opa_that_requires_one(sidecar: Sidecar) -> None:
+    # Another process: it does not know the sidecar's token unless told.
+    decide_args = ["decide", "--opa-url", sidecar.url, str(TB_MAGNET_FILE)]
+    without = run_without_token(*decide_args)
+    wrong = run_without_token(*decide_args, "--opa-token", "not-the-token")
+    with_option = run_without_token(*decide_args, "--opa-token", sidecar.token)
+    with_variable = run_without_token(*decide_args, token=sidecar.token)
+
+    assert without.returncode == wrong.returncode == 3
+    assert b"token" in without.stderr and without.stderr.count(b"\n") == 1
+    assert with_option.returncode == with_variable.returncode == 1, with_option.stderr
+    assert b"LICENSE REQUIRED" in with_option.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["batch", "-", "-o", "OUT"],
+        ["provisions", "--date", "2026-03-02", "-f", "json"],
+        ["timeline", "--svg", "-"],
+    ],
+)
+def test_every_command_that_asks_opa_takes_its_token(
+    args: list[str], sidecar: Sidecar, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.jsonl"
+    args = [str(out) if arg == "OUT" else arg for arg in args]
+    stdin = as_json(TB_MAGNET) + b"\n"
+
+    refused = run_without_token(*args, "--opa-url", sidecar.url, stdin=stdin)
+    out.unlink(missing_ok=True)
+    allowed = run_without_token(
+        *args, "--opa-url", sidecar.url, "--opa-token", sidecar.token, stdin=stdin
+    )
+
+    assert refused.returncode == 3, refused.stderr
+    assert b"token" in refused.stderr
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout.startswith((b"[", b"<")) or b"SO-2026-00417" in out.read_bytes()
