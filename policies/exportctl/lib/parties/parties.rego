@@ -25,7 +25,10 @@ listings[ref] := clause if {
 }
 
 # Each entity record carries its normalised names (`match_keys`, checked against `normalise` by the
-# tests), so matching costs one normalisation per party, none per entity.
+# tests), so matching costs one normalisation per party, none per entity. `_index` holds the whole
+# map, built once per query: a lookup in it does not re-evaluate the rule for each key.
+_index := _entities
+
 _entities[key] contains {"entity": entity.name, "clause": ref, "list": clause.list} if {
 	some ref, clause in listings
 	some entity in clause.entities
@@ -38,7 +41,7 @@ _entities[key] contains {"entity": entity.name, "clause": ref, "list": clause.li
 #   {party, role, entity, clause, list, via: name}. The control-list prohibition and the
 #   watch-list consequences reach these.
 name_matches(party) := {object.union(e, {"party": party.name, "role": party.role, "via": "name"}) |
-	some e in _entities[normalise(party.name)]
+	some e in _index[normalise(party.name)]
 }
 
 # METADATA
@@ -48,7 +51,7 @@ name_matches(party) := {object.union(e, {"party": party.name, "role": party.role
 owner_matches(party) := {object.union(e, {"party": party.name, "role": party.role, "via": "owner", "owner": owner.name, "share": owner.share}) |
 	some owner in object.get(party, "owners", [])
 	owner.share >= config.affiliate_share.threshold
-	some e in _entities[normalise(owner.name)]
+	some e in _index[normalise(owner.name)]
 }
 
 # METADATA
@@ -68,10 +71,10 @@ all_name_matches(tx) := {m |
 #   "Hensoldt Sensors GmbH"): not proven to be the listed entity, so the identity must be confirmed.
 possible_matches(party) := {object.union(e, {"party": party.name, "role": party.role, "via": "name begins with a listed name"}) |
 	name := normalise(party.name)
-	not _entities[name]
+	not _index[name]
 	words := split(name, " ")
 	some k in numbers.range(1, count(words) - 1)
-	some e in _entities[concat(" ", array.slice(words, 0, k))]
+	some e in _index[concat(" ", array.slice(words, 0, k))]
 }
 
 # METADATA

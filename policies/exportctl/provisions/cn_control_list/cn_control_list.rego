@@ -104,6 +104,18 @@ warnings contains result.warning(rego.metadata.chain(), sprintf(
 	_in_force(m.clause)
 }
 
+# A name that begins with a watch-listed name may be that entity: the cautious reading says so
+# rather than ignore it (a watch-list match does not change whether the transfer is allowed).
+warnings contains result.warning(rego.metadata.chain(), sprintf(
+	"party %s (%s) may be the watch-list entity %s (%s): confirm it is not that entity; if it is, %s",
+	[m.party, m.role, m.entity, clauses.citation(m.clause).instrument, parties.listings[m.clause].consequences],
+)) if {
+	some party in object.get(input, "parties", [])
+	some m in parties.possible_matches(party)
+	m.list == "watch_list"
+	_in_force(m.clause)
+}
+
 # A unit held 50 % or more by a listed entity is reached only by No. 61 Art. 2; where Art. 2 does
 # not reach the transfer on its date, the unit is not cleared silently.
 warnings contains result.warning(rego.metadata.chain(), sprintf(

@@ -98,6 +98,20 @@ test_watch_list_warning_states_the_consequences[date] if {
 	}
 }
 
+test_possible_watch_list_match_is_warned_about if {
+	tx := _tx({"parties": [{"role": "end_user", "name": "TDK Corporation Europe", "country": "DE"}]}, _dy_oxide)
+	[m] := [m | some m in _messages(tx); contains(m, "may be the watch-list entity")]
+	contains(m, "TDK Corporation Europe (end_user) may be the watch-list entity TDK Corporation")
+	contains(m, "risk-assessment report")
+	_outcomes(tx) == set()
+}
+
+test_affiliate_of_a_watch_list_entity_is_warned_about if {
+	tx := _tx({"parties": [{"role": "consignee", "name": "Sub KK", "country": "JP", "owners": [{"name": "SUBARU Corporation", "share": 1}]}]}, _dy_oxide)
+	some m in _messages(tx)
+	contains(m, "is 100 % owned by SUBARU Corporation, which is on the export-control watch list as SUBARU Corporation")
+}
+
 _owned_by_aveox(share, patch) := _tx(object.union({"parties": [{"role": "end_user", "name": "Sub", "country": "US", "owners": [{"name": "Aveox", "share": share}]}]}, patch), _dy_oxide)
 
 _affiliate := "is 50 % owned by Aveox, which is on the export-control control list as Aveox"
