@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import copy
 import datetime
+import errno
 import hashlib
+import os
+import socket
 import subprocess
 import time
 import uuid
@@ -17,10 +20,9 @@ import pytest
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner, Result
 
-from exportctl import build_bundle, decide, decide_many
+from exportctl import OpaClient, build_bundle, decide, decide_many
 from exportctl._cli import app
 from exportctl._paths import opa_binary, policies_dir
-from exportctl._sidecar import _bundles_healthy, _free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = {
@@ -154,8 +156,14 @@ def test_record_appends_one_line_per_decision_and_never_rewrites(
     assert len(records) == 2
     for record in records:
         check_record(record, TB_MAGNET, opa_url)
-        assert file.name == f"audit-{record['decided_at'][:10]}.jsonl"
+        assert file.name >= f"audit-{record['decided_at'][:10]}.jsonl"  # the day recorded
     assert records[0]["decision_id"] != records[1]["decision_id"]
+    first, second = after.splitlines()
+    assert records[0]["prev_sha256"] == "0" * 64  # the first record of the log
+    assert records[1]["prev_sha256"] == hashlib.sha256(first).hexdigest()
+    assert list(records[1])[0] == "prev_sha256"
+    assert mode(directory) == 0o700
+    assert mode(file) == 0o600
 
 
 def test_batch_records_every_decision_it_writes(tmp_path: Path, opa_url: str) -> None:
@@ -208,11 +216,14 @@ def logging_opa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     bundle = workdir / "bundle.tar.gz"
     build_bundle(policies_dir(), bundle)
     log = workdir / "opa.log"
-    address = f"127.0.0.1:{_free_port()}"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{probe.getsockname()[1]}"
     command = [
         opa_binary(),
         "run",
         "--server",
+        "--skip-version-check",
         "--addr",
         address,
         "--set",
@@ -223,7 +234,8 @@ def logging_opa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         process = subprocess.Popen(command, stdout=console, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 20
-        while not _bundles_healthy(address):
+        health = OpaClient(f"http://{address}", timeout=1)
+        while not health.healthy():
             assert time.monotonic() < deadline and process.poll() is None, log.read_text()
             time.sleep(0.05)
         yield f"http://{address}", log
@@ -254,3 +266,283 @@ def test_opas_own_decision_id_is_used_when_it_returns_one(logging_opa: tuple[str
     while not {single.decision_id, opa_id} <= logged_decision_ids(log):
         assert time.monotonic() < deadline, log.read_text()
         time.sleep(0.05)
+
+
+def mode(path: Path) -> int:
+    return path.lstat().st_mode & 0o777
+
+
+def record(directory: Path, opa_url: str, transaction: dict[str, Any] = TB_MAGNET) -> Result:
+    return invoke(
+        "decide",
+        "--opa-url",
+        opa_url,
+        "--record",
+        str(directory),
+        "-",
+        stdin=orjson.dumps(transaction),
+    )
+
+
+def verify(directory: Path) -> Result:
+    return invoke("audit", "verify", str(directory))
+
+
+@pytest.fixture
+def three_records(tmp_path: Path, opa_url: str) -> Path:
+    """An audit log of three decisions, in one file."""
+    directory = tmp_path / "audit"
+    for example in ("cn-export-tb-magnet", "kr-motor-de-minimis", "jp-reexport-during-suspension"):
+        assert record(directory, opa_url, EXAMPLES[example]).exit_code in (0, 1, 4)
+    [file] = audit_files(directory)
+    assert file.read_bytes().count(b"\n") == 3
+    return directory
+
+
+def test_an_intact_log_passes_verify_with_the_hash_of_its_last_record(
+    three_records: Path,
+) -> None:
+    [file] = audit_files(three_records)
+    last = file.read_bytes().splitlines()[-1]
+
+    result = verify(three_records)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"audit log {three_records} intact: 3 records in 1 files, "
+        f"last record sha256:{hashlib.sha256(last).hexdigest()}\n"
+    )
+    assert result.stderr == ""
+
+
+def edit_outcome(lines: list[bytes]) -> list[bytes]:
+    lines[0] = lines[0].replace(b'"outcome":"license_required"', b'"outcome":"not_required"')
+    return lines
+
+
+def edit_last_input(lines: list[bytes]) -> list[bytes]:
+    lines[2] = lines[2].replace(b'"destination":"', b'"destination":"X', 1)
+    return lines
+
+
+def edit_chain(lines: list[bytes]) -> list[bytes]:
+    """Edit the first record and recompute the next one's prev_sha256 too: the next but one
+    still names the original."""
+    old = hashlib.sha256(lines[1]).hexdigest().encode()
+    lines[0] = edit_outcome(lines)[0]
+    lines[1] = lines[1].replace(lines[1][16:80], hashlib.sha256(lines[0]).hexdigest().encode())
+    assert old in lines[2]
+    return lines
+
+
+TAMPERINGS = {
+    "an edited outcome": (edit_outcome, 2, "prev_sha256 is not the hash of the record before"),
+    "an edited input": (edit_last_input, 3, "input_sha256 is not the hash of its input"),
+    "a re-chained edit": (edit_chain, 3, "prev_sha256 is not the hash of the record before"),
+    "reordered records": (lambda ls: [ls[1], ls[0], ls[2]], 1, "prev_sha256 is not the hash"),
+    "a removed record": (lambda ls: [ls[0], ls[2]], 2, "prev_sha256 is not the hash"),
+    "a truncated record": (lambda ls: [*ls[:2], ls[2][:-40]], 3, "the last record is cut short"),
+    "a torn last line": (lambda ls: [*ls, b"hello"], 4, "the last record is cut short"),
+    "a garbage line": (lambda ls: [ls[0], b"hello", *ls[1:]], 2, "is not JSON"),
+    "a record without its hash": (
+        lambda ls: [ls[0], b'{"outcome":"not_required"}', *ls[1:]],
+        2,
+        "has no prev_sha256",
+    ),
+}
+
+
+@pytest.mark.parametrize(("tamper", "line", "problem"), TAMPERINGS.values(), ids=TAMPERINGS)
+def test_a_tampered_log_fails_verify_naming_the_line(
+    tamper: Any, line: int, problem: str, three_records: Path
+) -> None:
+    [file] = audit_files(three_records)
+    lines = [*file.read_bytes().splitlines()]
+    tampered = tamper(lines)
+    complete = tampered[-1].endswith(b"}") and not tampered[-1].startswith(b"hello")
+    file.write_bytes(b"\n".join(tampered) + (b"\n" if complete else b""))
+
+    result = verify(three_records)
+
+    assert result.exit_code == 2, result.output
+    problems = result.stderr.splitlines()
+    assert problems, result.output
+    assert problems[0].startswith(f"exportctl: error: {file}:{line}: {problem}"), problems
+    assert "is broken" in result.stdout
+
+
+def test_the_chain_runs_across_the_daily_files(three_records: Path) -> None:
+    [file] = audit_files(three_records)
+    lines = file.read_bytes().splitlines(keepends=True)
+    day = datetime.date.fromisoformat(file.name[6:16])
+    later = three_records / f"audit-{day + datetime.timedelta(days=1)}.jsonl"
+    later.write_bytes(lines[2])  # as if recorded the next day
+    later.chmod(0o600)
+    file.write_bytes(b"".join(lines[:2]))
+
+    intact = verify(three_records)
+    file.write_bytes(lines[0])  # the earlier file lost its last record
+    broken = verify(three_records)
+
+    assert intact.exit_code == 0, intact.output
+    assert "3 records in 2 files" in intact.stdout
+    assert broken.exit_code == 2
+    assert broken.stderr.startswith(f"exportctl: error: {later}:1: prev_sha256 is not the hash")
+
+
+def test_a_torn_last_record_is_reported_and_cut_off_before_the_next(
+    three_records: Path, opa_url: str
+) -> None:
+    [file] = audit_files(three_records)
+    complete = file.read_bytes()
+    with file.open("ab") as log:
+        log.write(b'{"prev_sha256":"0123')  # an append cut short
+    assert verify(three_records).exit_code == 2
+
+    result = record(three_records, opa_url)
+
+    assert result.exit_code == 1, result.output
+    [warning] = result.stderr.splitlines()
+    assert warning.startswith(f"exportctl: warning: the audit log {file} ended in a record cut")
+    after = file.read_bytes()
+    assert after.startswith(complete)
+    new = orjson.loads(after[len(complete) :])
+    assert new["prev_sha256"] == hashlib.sha256(complete.splitlines()[-1]).hexdigest()
+    assert verify(three_records).exit_code == 0
+
+
+def test_a_symbolic_link_is_refused_as_the_directory_or_a_file(
+    tmp_path: Path, opa_url: str
+) -> None:
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "other.jsonl").write_bytes(b"")
+    linked_dir = tmp_path / "linked"
+    linked_dir.symlink_to(target)
+    directory = tmp_path / "audit"
+    first = record(directory, opa_url)
+    [file] = audit_files(directory)
+    file.unlink()
+    file.symlink_to(target / "other.jsonl")
+
+    through_dir = record(linked_dir, opa_url)
+    through_file = record(directory, opa_url)
+    verified = verify(linked_dir)
+
+    assert first.exit_code == 1
+    for result, what in [(through_dir, "directory"), (through_file, "log")]:
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(f"exportctl: error: the audit {what} ")
+        assert result.stderr.endswith("is a symbolic link: refused\n")
+        assert result.stdout == ""
+    assert (target / "other.jsonl").read_bytes() == b""
+    assert sorted(p.name for p in target.iterdir()) == ["other.jsonl"]
+    assert verified.exit_code == 2
+    assert "symbolic link" in verified.stderr
+
+
+def test_loose_modes_are_tightened_and_reported(tmp_path: Path, opa_url: str) -> None:
+    directory = tmp_path / "audit"
+    directory.mkdir(mode=0o755)
+    directory.chmod(0o755)
+    assert record(directory, opa_url).exit_code == 1
+    [file] = audit_files(directory)
+    file.chmod(0o644)
+
+    loose = verify(directory)
+    assert record(directory, opa_url).exit_code == 1
+
+    assert loose.exit_code == 2
+    assert loose.stderr == f"exportctl: error: {file}: has mode 0644, not 0600\n"
+    assert mode(directory) == 0o700
+    assert mode(file) == 0o600
+    assert verify(directory).exit_code == 0
+
+
+def test_verify_of_no_log_exits_2(tmp_path: Path) -> None:
+    missing = verify(tmp_path / "missing")
+    empty = verify(tmp_path)
+
+    assert missing.exit_code == empty.exit_code == 2
+    assert missing.stderr.startswith("exportctl: error: cannot open the audit directory")
+    assert (
+        empty.stderr
+        == f"exportctl: error: {tmp_path} holds no audit file (audit-YYYY-MM-DD.jsonl)\n"
+    )
+
+
+def batch_input(tmp_path: Path, n: int) -> Path:
+    source = tmp_path / "in.jsonl"
+    lines = []
+    for i in range(n):
+        transaction = copy.deepcopy(list(EXAMPLES.values())[i % len(EXAMPLES)])
+        transaction["id"] = f"T-{i:03d}"
+        lines.append(orjson.dumps(transaction) + b"\n")
+    source.write_bytes(b"".join(lines))
+    return source
+
+
+def full_disk_after(monkeypatch: pytest.MonkeyPatch, under: Path, writes: int) -> None:
+    """Make `os.write` to files under `under` fail as on a full disk after `writes` writes: the
+    next one writes half its bytes, and every later one fails with ENOSPC."""
+    real_write = os.write
+    calls = 0
+
+    def write(fd: int, data: Any) -> int:
+        nonlocal calls
+        if not os.readlink(f"/proc/self/fd/{fd}").startswith(str(under)):
+            return real_write(fd, data)
+        calls += 1
+        if calls <= writes:
+            return real_write(fd, data)
+        if calls == writes + 1:
+            return real_write(fd, bytes(data)[: len(data) // 2])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", write)
+
+
+def audit_records(directory: Path) -> list[dict[str, Any]]:
+    return [
+        orjson.loads(line) for f in audit_files(directory) for line in f.read_bytes().splitlines()
+    ]
+
+
+def out_decision_ids(out: Path) -> list[str]:
+    return [orjson.loads(line)["audit"]["decision_id"] for line in out.read_bytes().splitlines()]
+
+
+@pytest.mark.parametrize("full", ["audit log", "output"])
+def test_a_resume_after_a_full_disk_records_every_decision_once(
+    full: str, tmp_path: Path, opa_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, out, directory = batch_input(tmp_path, 10), tmp_path / "out.jsonl", tmp_path / "audit"
+    args = [str(source), "-o", str(out), "--opa-url", opa_url, "--record", str(directory)]
+    args += ["--chunk-size", "4", "--workers", "1"]
+    # The audit log: 4 records of the first chunk and 1 of the second, then the disk is full.
+    # The output: the first chunk's answers, then the disk is full.
+    full_disk_after(
+        monkeypatch, directory if full == "audit log" else out, 5 if full == "audit log" else 1
+    )
+
+    stopped = invoke("batch", *args)
+    monkeypatch.undo()
+    written = out.read_bytes()
+    recorded = audit_records(directory)
+    resumed = invoke("batch", *args)
+    again = invoke("batch", *args)
+
+    assert stopped.exit_code == 3, stopped.output
+    [error] = stopped.stderr.splitlines()
+    where = f"append to the audit log {directory}" if full == "audit log" else f"write {out}"
+    assert error.startswith(f"exportctl: error: cannot {where}")
+    assert error.endswith(": No space left on device") or "short write (" in error
+    assert written.endswith(b"\n")  # what failed to go in was taken back: no torn line
+    assert len(written.splitlines()) == (8 if full == "audit log" else 4)
+    assert len(recorded) == (5 if full == "audit log" else 4)
+    assert resumed.exit_code == again.exit_code == 0, resumed.output
+    ids = out_decision_ids(out)
+    assert len(ids) == len(set(ids)) == 10
+    assert sorted(r["decision_id"] for r in audit_records(directory)) == sorted(ids)
+    assert "decided 0, skipped 10" in again.stderr
+    assert verify(directory).exit_code == 0

@@ -268,7 +268,8 @@ def open_directory(directory: Path, *, create: bool) -> int:
     try:
         fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as e:
-        if e.errno == errno.ELOOP:
+        # O_NOFOLLOW with O_DIRECTORY fails with ENOTDIR on a link to a directory (Linux)
+        if e.errno == errno.ELOOP or directory.is_symlink():
             raise UsageError(f"the audit directory {directory} is a symbolic link: refused") from e
         raise UsageError(f"cannot open the audit directory {directory}: {e.strerror or e}") from e
     if create and stat.S_IMODE(os.fstat(fd).st_mode) != DIRECTORY_MODE:
