@@ -104,6 +104,17 @@ warnings contains result.warning(rego.metadata.chain(), sprintf(
 	_in_force(m.clause)
 }
 
+# A watch-list listing that bars general licences: a general licence held does not cover the
+# transfer (the decision's licence matching applies this through parties.general_licence_bars).
+warnings contains result.warning(rego.metadata.chain(), sprintf(
+	"licence %s is a general licence: it does not cover a transfer to %s, which is on the export-control watch list as %s (%s); an individual licence is needed",
+	[licence.id, m.party, m.entity, clauses.citation(m.clause).instrument],
+)) if {
+	some m in parties.general_licence_bars(input)
+	some licence in object.get(input, "licenses", [])
+	licence.type == "general"
+}
+
 # A name that begins with a watch-listed name may be that entity: the cautious reading says so
 # rather than ignore it (a watch-list match does not change whether the transfer is allowed).
 warnings contains result.warning(rego.metadata.chain(), sprintf(

@@ -98,6 +98,13 @@ test_watch_list_warning_states_the_consequences[date] if {
 	}
 }
 
+test_a_general_licence_does_not_cover_a_watch_list_party[kind] if {
+	some kind, want in {"general": 1, "individual": 0}
+	licence := {"id": "L-1", "issuer": "MOFCOM", "type": kind, "valid_from": "2026-01-01", "valid_until": "2026-12-31", "control_codes": ["1C905"]}
+	tx := _tx({"parties": [{"role": "end_user", "name": "SUBARU Corporation", "country": "JP"}], "licenses": [licence]}, _dy_oxide)
+	count(_having(tx, "licence L-1 is a general licence: it does not cover a transfer to SUBARU Corporation")) == want
+}
+
 test_possible_watch_list_match_is_warned_about if {
 	tx := _tx({"parties": [{"role": "end_user", "name": "TDK Corporation Europe", "country": "DE"}]}, _dy_oxide)
 	[m] := [m | some m in _messages(tx); contains(m, "may be the watch-list entity")]
