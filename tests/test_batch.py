@@ -219,7 +219,63 @@ def test_a_line_cut_short_is_dropped_and_written_again(tmp_path: Path, opa_url: 
 
     assert result.exit_code == 0, result.output
     assert "decided 3, skipped 5 already in the output" in result.stderr
+    assert result.stderr.startswith(
+        f"exportctl: warning: {out} line 6 was cut short ({len(lines[5]) // 2} bytes without a "
+        "newline, from a run that stopped while writing): cut off, its transaction is decided "
+        "again\n"
+    )
     assert answers(read_out(out)) == answers([orjson.loads(line) for line in lines])
+
+
+@pytest.mark.parametrize("kept", [1, 3])
+def test_a_complete_last_line_without_its_newline_is_an_answer(
+    kept: int, tmp_path: Path, opa_url: str
+) -> None:
+    txs = transactions(4)
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_bytes(jsonl(txs))
+    assert batch(str(source), "-o", str(out), "--opa-url", opa_url).exit_code == 0
+    lines = out.read_bytes().splitlines(keepends=True)
+    kept_bytes = b"".join(lines[:kept])[:-1]  # one line, or three, the last without "\n"
+    out.write_bytes(kept_bytes)
+
+    result = batch(str(source), "-o", str(out), "--opa-url", opa_url)
+
+    assert result.exit_code == 0, result.output
+    assert f"decided {4 - kept}, skipped {kept} already in the output" in result.stderr
+    assert "warning" not in result.stderr
+    assert out.read_bytes().startswith(kept_bytes + b"\n")
+    assert [t for t, _ in answers(read_out(out))] == [tx["id"] for tx in txs]
+
+
+def test_a_single_torn_line_is_reported_and_decided_again(tmp_path: Path, opa_url: str) -> None:
+    txs = transactions(2)
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_bytes(jsonl(txs))
+    out.write_bytes(b'{"date":"2026-03-02","items":[{"id":"1"')
+
+    result = batch(str(source), "-o", str(out), "--opa-url", opa_url)
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"exportctl: warning: {out} line 1 was cut short (")
+    assert [t for t, _ in answers(read_out(out))] == ["T-00000", "T-00001"]
+
+
+@pytest.mark.parametrize("content", [b"hello", b"notes\nhello", b'{"id": "x"}'])
+def test_an_output_that_is_not_a_batch_output_is_refused_and_left_alone(
+    content: bytes, tmp_path: Path, opa_url: str
+) -> None:
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_bytes(jsonl(transactions(2)))
+    out.write_bytes(content)
+
+    result = batch(str(source), "-o", str(out), "--opa-url", opa_url)
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"exportctl: error: {out} line ")
+    assert "not an exportctl batch output" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert out.read_bytes() == content
 
 
 def test_a_rerun_of_a_finished_run_writes_nothing(tmp_path: Path, opa_url: str) -> None:
