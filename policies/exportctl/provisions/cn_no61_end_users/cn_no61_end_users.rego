@@ -47,6 +47,26 @@ findings contains result.attached_finding(
 	some item, required in no61.required
 }
 
+# A consignee or end user whose name begins with a listed name may be that entity (or another
+# form of its name): whether Art. 2 denies the licence in principle depends on it, so it is asked.
+findings contains object.union(
+	result.needs(rego.metadata.chain(), item, [{
+		"field": "parties",
+		"why": sprintf(
+			"%s %s may be the %s entity %s (%s), which would deny the licence in principle: confirm it is not that entity, or name it as listed",
+			[m.role, m.party, _list_name[m.list], m.entity, clauses.citation(m.clause).instrument],
+		),
+	}]),
+	{"requires_any": required.requires},
+) if {
+	some item, required in no61.required
+	some party in _parties
+	some m in parties.possible_matches(party)
+	clauses.status(m.clause, input.date).in_force
+}
+
+_list_name := {"control_list": "control-list", "watch_list": "watch-list"}
+
 # Who the consignees and end users are, and whether they are military users, decide the policy:
 # absent, they are asked for while a No. 61 requirement they would qualify is in force.
 findings contains result.attached_depends(rego.metadata.chain(), item, _needed, required.requires) if {

@@ -51,3 +51,16 @@ test_attached_to_the_requirement if {
 	some f in cn_no61_end_users.findings with input as _tx("2026-01-01", [{"role": "end_user", "name": "X", "country": "US", "military": true}])
 	f.requires_any == ["mofcom_2025_061/origin_rule"]
 }
+
+test_a_name_beginning_with_a_listed_name_is_asked[name] if {
+	some name, entity in {"MP Materials Corporation": "control-list entity MP Materials", "TDK Corporation Europe": "watch-list entity TDK Corporation"}
+	fs := cn_no61_end_users.findings with input as _tx("2026-12-01", [{"role": "end_user", "name": name, "country": "US", "military": false}])
+	[f] := [f | some f in fs; f.outcome == "insufficient_information"; contains(f.missing[0].why, "may be the")]
+	f.missing[0].field == "parties"
+	contains(f.missing[0].why, entity)
+	f.requires_any == ["mofcom_2025_061/origin_rule"]
+	before := cn_no61_end_users.findings with input as _tx("2026-02-23", [{"role": "end_user", "name": "TDK Corporation Europe", "country": "JP", "military": false}])
+	every g in before {
+		not contains(g.missing[0].why, "may be the")
+	}
+}
