@@ -3,7 +3,7 @@ COVERAGE_MIN ?= 100
 EXAMPLE ?= examples/cn-export-tb-magnet.json
 BIN := .venv/bin
 
-.PHONY: help setup run test bundle bench docs
+.PHONY: help setup run test bundle bench docs scenarios-update
 
 help:
 	@echo "make setup   create .venv and build OPA 1.22.3 into .tools/bin (idempotent)"
@@ -12,6 +12,7 @@ help:
 	@echo "make bundle  build build/bundle.tar.gz for a production OPA"
 	@echo "make bench   run bench/run.py"
 	@echo "make docs    regenerate the generated parts of README.md and docs/"
+	@echo "make scenarios-update  rewrite scenario expectations from the bundle (review the diff)"
 
 setup:
 	@scripts/setup.sh
@@ -33,3 +34,7 @@ bench: setup
 
 docs: setup
 	@$(BIN)/python -m exportctl._docs
+
+# Rewrites scenario expectations from the current bundle and prints what changed: review the diff.
+scenarios-update: setup
+	@$(BIN)/python tests/scenarios_update.py

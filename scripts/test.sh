@@ -17,9 +17,9 @@ step "opa check --strict --schema schemas policies"
 "$OPA" check --strict --schema schemas policies
 
 step "opa test policies (coverage >= $COVERAGE_MIN %)"
-"$OPA" test policies
+"$OPA" test --timeout 60s policies
 mkdir -p build
-if ! "$OPA" test --coverage --threshold "$COVERAGE_MIN" policies >build/coverage.json; then
+if ! "$OPA" test --timeout 60s --coverage --threshold "$COVERAGE_MIN" policies >build/coverage.json; then
     cat build/coverage.json
     exit 1
 fi

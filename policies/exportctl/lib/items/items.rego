@@ -95,3 +95,13 @@ code_fact(thing) := {"control_code": min(codes)} if {
 	codes := classification(thing).codes
 	count(codes) > 0
 } else := {}
+
+# METADATA
+# description: >-
+#   The fact a provision that lists materials by element depends on for item i: what it is made
+#   of, unless its control code (or not_listed) says what it is, or its bill of materials shows
+#   it is an assembly rather than a material.
+material_facts(i, why) := [{"field": "material", "path": ["items", i, "material"], "why": why}] if {
+	not input.items[i].control_code
+	count(object.get(input.items[i], "bom", [])) == 0
+} else := []

@@ -17,6 +17,7 @@
 package exportctl.provisions.cn_export_antimony
 
 import data.exportctl.lib.clauses
+import data.exportctl.lib.items
 import data.exportctl.lib.result
 import data.exportctl.lib.transfer
 
@@ -32,4 +33,15 @@ findings contains result.finding(rego.metadata.chain(), item.id, "license_requir
 	object.get(item, "control_code", "") != "not_listed"
 	elements := {e | some e in item.material.elements; e in _clause.elements}
 	count(elements) > 0
+}
+
+# Antimony items are recognised by their elements: an item exported from China whose material and
+# code are unknown may be one.
+findings contains result.depends(rego.metadata.chain(), item.id, items.material_facts(i, sprintf(
+	"antimony items (%s) are recognised by their elements: give the item's material or its control_code",
+	[result.provision(rego.metadata.chain()).custom.clause],
+))) if {
+	transfer.from_china
+	some i, item in input.items
+	items.goods(item)
 }

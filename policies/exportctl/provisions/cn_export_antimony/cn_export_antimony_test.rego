@@ -50,3 +50,13 @@ test_effective_date_boundary[date] if {
 	_mine(d) == want.reasons
 	_not_applied(d) == want.not_applied
 }
+
+test_asks_for_the_material_of_an_unknown_item if {
+	[f] := [f | some f in cn_export_antimony.findings with input as _tx({}, {"description": "unknown goods"})]
+	f.outcome == "insufficient_information"
+	[m.field | some m in f.missing] == ["material"]
+}
+
+test_a_control_code_says_what_the_item_is if {
+	count(cn_export_antimony.findings) == 0 with input as _tx({}, {"control_code": "not_listed"})
+}

@@ -41,3 +41,15 @@ findings contains result.finding(rego.metadata.chain(), item.id, "license_requir
 	elements := {e | some e in item.material.elements; e in _clause.elements}
 	count(elements) > 0
 }
+
+# Gallium and germanium items are recognised by their elements: an item exported from China whose
+# material and code are unknown may be one.
+findings contains result.depends(rego.metadata.chain(), item.id, items.material_facts(i, sprintf(
+	"gallium and germanium items (%s) are recognised by their elements: give the item's material or its control_code",
+	[result.provision(rego.metadata.chain()).custom.clause],
+))) if {
+	transfer.from_china
+	some i, item in input.items
+	items.goods(item)
+	not _excluded(item)
+}

@@ -77,3 +77,13 @@ test_a_licence_covers_an_item_with_a_code if {
 	d := exportctl.decision with input as tx
 	d.outcome == "licensed"
 }
+
+test_asks_for_the_material_of_an_unknown_item if {
+	[f] := [f | some f in cn_export_gallium_germanium.findings with input as _tx({}, {"description": "unknown goods"})]
+	f.outcome == "insufficient_information"
+	[m.field | some m in f.missing] == ["material"]
+}
+
+test_a_control_code_says_what_the_item_is if {
+	count(cn_export_gallium_germanium.findings) == 0 with input as _tx({}, {"control_code": "not_listed"})
+}

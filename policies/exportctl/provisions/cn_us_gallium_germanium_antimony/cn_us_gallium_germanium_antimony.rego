@@ -18,6 +18,7 @@
 package exportctl.provisions.cn_us_gallium_germanium_antimony
 
 import data.exportctl.lib.clauses
+import data.exportctl.lib.items
 import data.exportctl.lib.result
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
@@ -37,4 +38,17 @@ findings contains result.finding(rego.metadata.chain(), item.id, "license_requir
 	not _excluded(item)
 	elements := {e | some e in item.material.elements; e in _clause.elements}
 	count(elements) > 0
+}
+
+# The items are recognised by their elements: an item exported from China to the US whose material
+# and code are unknown may be one.
+findings contains result.depends(rego.metadata.chain(), item.id, items.material_facts(i, sprintf(
+	"gallium, germanium and antimony items to the US (%s) are recognised by their elements: give the item's material or its control_code",
+	[result.provision(rego.metadata.chain()).custom.clause],
+))) if {
+	input.transferor.country == "CN"
+	input.destination == _clause.destination
+	some i, item in input.items
+	items.goods(item)
+	not _excluded(item)
 }

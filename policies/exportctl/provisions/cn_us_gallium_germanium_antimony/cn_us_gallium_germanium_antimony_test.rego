@@ -73,3 +73,13 @@ test_an_extension_record_keeps_it_suspended if {
 	_mine(d) == set()
 	_not_applied(d) == {["1", "2027-11-28"]}
 }
+
+test_asks_for_the_material_of_an_unknown_item if {
+	[f] := [f | some f in cn_us_gallium_germanium_antimony.findings with input as _tx({}, {"description": "unknown goods"})]
+	f.outcome == "insufficient_information"
+	[m.field | some m in f.missing] == ["material"]
+}
+
+test_a_control_code_says_what_the_item_is if {
+	count(cn_us_gallium_germanium_antimony.findings) == 0 with input as _tx({}, {"control_code": "not_listed"})
+}
