@@ -17,6 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from exportctl import Sidecar  # noqa: E402
 from test_scenarios import (  # noqa: E402
     SCENARIOS,
     case_id,
@@ -25,8 +26,6 @@ from test_scenarios import (  # noqa: E402
     scenario_paths,
     subset_match,
 )
-
-from exportctl import Sidecar  # noqa: E402
 
 
 def _holds(expected: list[dict[str, Any]], actual: list[dict[str, Any]]) -> bool:
@@ -116,8 +115,11 @@ def _compact(value: Any, indent: int) -> str:
         parts = [f"{json.dumps(k)}: {_compact(v, indent + 2)}" for k, v in value.items()]
     else:
         parts = [_compact(v, indent + 2) for v in value]
-    return "{["[isinstance(value, list)] + "\n" + ",\n".join(inner + p for p in parts) + (
-        "\n" + " " * indent + "}]"[isinstance(value, list)]
+    return (
+        "{["[isinstance(value, list)]
+        + "\n"
+        + ",\n".join(inner + p for p in parts)
+        + ("\n" + " " * indent + "}]"[isinstance(value, list)])
     )
 
 
