@@ -106,3 +106,31 @@ test_before_the_regulation_took_effect if {
 		not contains(w, "does not encode")
 	}
 }
+
+_entries(field) := [entry |
+	some instrument in data.exportctl.instruments
+	some clause in object.get(instrument, "clauses", {})
+	some entry in object.get(clause, field, [])
+]
+
+_well_formed(entry) if {
+	regex.match(`^[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*$`, entry.code)
+	entry.note != ""
+	count(entry.sources) > 0
+}
+
+# Every recorded code carries its confidence, a note and its sources; a matched code is not low,
+# an unconfirmed one is low and matched nowhere; a catalogue group is not recorded twice.
+test_recorded_codes_are_well_formed if {
+	count(_entries("codes")) > 0
+	every entry in _entries("codes") {
+		_well_formed(entry)
+		entry.confidence in {"high", "medium"}
+		not data.exportctl.catalogue.groups[substring(entry.code, 0, 5)]
+	}
+	every entry in _entries("codes_unconfirmed") {
+		_well_formed(entry)
+		entry.confidence == "low"
+		not cn_dual_use_list.encoded(entry.code)
+	}
+}
