@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,14 +18,26 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="session")
 def sidecar() -> Iterator[Sidecar]:
-    """One real OPA serving the project's policies, shared by the session."""
+    """One real OPA serving the project's policies, shared by the session.
+
+    Its token is in `EXPORTCTL_OPA_TOKEN` while it runs, for the CLI started as a subprocess
+    with `--opa-url`; in this process the client finds the token by the URL.
+    """
+    previous = os.environ.get("EXPORTCTL_OPA_TOKEN")
     with Sidecar() as opa:
-        yield opa
+        os.environ["EXPORTCTL_OPA_TOKEN"] = opa.token
+        try:
+            yield opa
+        finally:
+            if previous is None:
+                os.environ.pop("EXPORTCTL_OPA_TOKEN", None)
+            else:
+                os.environ["EXPORTCTL_OPA_TOKEN"] = previous
 
 
 @pytest.fixture(scope="session")
 def opa_url(sidecar: Sidecar) -> str:
-    """Base URL of the session's OPA."""
+    """Base URL of the session's OPA (`unix:///…/opa.sock`)."""
     return sidecar.url
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import orjson
 from typer.testing import CliRunner
 
+from exportctl import Sidecar
 from exportctl._cli import app
 
 EXPORTCTL = Path(sys.executable).with_name("exportctl")
@@ -34,7 +35,7 @@ def test_json_gives_every_provision_with_its_status_on_the_day(opa_url: str) -> 
     assert (japan["state"], japan["would_apply_from"]) == ("not_yet_in_force", "2026-01-06")
 
 
-def test_table_and_markdown_as_a_real_subprocess(opa_url: str) -> None:
+def test_table_and_markdown_as_a_real_subprocess(sidecar: Sidecar) -> None:
     for output_format, marker in (
         ("table", "Provisions on 2026-12-01"),
         ("markdown", "| `CN-LIST-01` |"),
@@ -42,7 +43,12 @@ def test_table_and_markdown_as_a_real_subprocess(opa_url: str) -> None:
         done = subprocess.run(
             [str(EXPORTCTL), "provisions", "--date", "2026-12-01", "-f", output_format],
             capture_output=True,
-            env={"EXPORTCTL_OPA_URL": opa_url, "PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+            env={
+                "EXPORTCTL_OPA_URL": sidecar.url,
+                "EXPORTCTL_OPA_TOKEN": sidecar.token,
+                "PATH": "/usr/bin:/bin",
+                "COLUMNS": "200",
+            },
             check=False,
         )
         assert done.returncode == 0, done.stderr

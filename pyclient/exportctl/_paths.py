@@ -8,6 +8,8 @@ from exportctl.errors import EngineUnavailableError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TRANSACTION_SCHEMA = PROJECT_ROOT / "schemas" / "transaction.schema.json"
+SIDECAR_AUTHZ = PROJECT_ROOT / "deploy" / "authz.rego"
+"""The embedded sidecar's `system.authz` policy: who may call which endpoint."""
 
 
 def policies_dir() -> Path:

@@ -1,23 +1,101 @@
-"""A private OPA server on 127.0.0.1 that serves the project's policies as a bundle."""
+"""A private OPA server that serves the project's policies as a bundle, to this process only.
+
+OPA listens on a unix socket in a fresh 0700 directory, where no other user can bind or connect,
+and it answers only requests that carry the token drawn for it (`--authentication=token
+--authorization=basic` with `deploy/authz.rego`, which allows the decision, calendar and health
+endpoints and nothing else). OPA runs under a small watchdog process that holds one end of a pipe
+whose other end this process keeps: when this process ends, however it ends (SIGKILL included),
+the pipe closes and the watchdog kills OPA and removes the directory.
+"""
 
 from __future__ import annotations
 
 import atexit
 import hashlib
+import os
+import secrets
 import shutil
-import socket
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import IO, Self
 
-from exportctl._paths import opa_binary, policies_dir
+import orjson
+
+from exportctl._paths import SIDECAR_AUTHZ, opa_binary, policies_dir
 from exportctl.errors import EngineError, EngineUnavailableError
 
 TEST_FILES = "*_test.rego"
+SOCKET_PATH_MAX = 107
+"""Longest unix socket path Linux accepts (`sun_path` holds 108 bytes with the final NUL)."""
+
+# Run as `python -I -S -c WATCHDOG WORKDIR OPA-COMMAND...`, in a session of its own (so that a
+# Ctrl-C in the terminal reaches only the client, which stops the sidecar itself). It prints OPA's
+# pid, then waits until its standard input (the pipe) closes or OPA exits; either way it kills OPA
+# and removes WORKDIR. OPA gets SIGKILL as its parent-death signal, so it dies with the watchdog.
+WATCHDOG = """
+import os, select, shutil, signal, subprocess, sys
+
+workdir, command = sys.argv[1], sys.argv[2:]
+watchdog = os.getpid()
+if sys.platform == "linux":
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+
+def die_with_the_watchdog():
+    if sys.platform == "linux":
+        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != watchdog:
+        os._exit(1)
+
+
+def stop(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+signal.signal(signal.SIGTERM, stop)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.signal(signal.SIGHUP, signal.SIG_IGN)
+opa = None
+code = 0
+try:
+    try:
+        opa = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            preexec_fn=die_with_the_watchdog,
+        )
+    except OSError as e:
+        print(f"cannot run {command[0]}: {e.strerror}", file=sys.stderr, flush=True)
+        code = 127
+    else:
+        print(opa.pid, flush=True)
+        poller = select.poll()
+        poller.register(0, select.POLLIN)
+        try:
+            poller.register(os.pidfd_open(opa.pid), select.POLLIN)
+            interval = None
+        except (AttributeError, OSError):
+            interval = 200
+        while not poller.poll(interval) and opa.poll() is None:
+            pass
+        if opa.poll() is not None:
+            code = opa.returncode if opa.returncode >= 0 else 128 - opa.returncode
+finally:
+    if opa is not None and opa.poll() is None:
+        opa.kill()
+        opa.wait()
+    shutil.rmtree(workdir, ignore_errors=True)
+sys.exit(code)
+"""
 
 
 def revision(policies: Path) -> str:
@@ -48,9 +126,10 @@ def build_bundle(policies: Path, output: Path, opa: str | None = None) -> str:
         )
     bundle_revision = revision(policies)
     output.parent.mkdir(parents=True, exist_ok=True)
+    opa = opa or opa_binary()
     # Built from inside the directory so that the bundle's file names are relative to it.
     command = [
-        opa or opa_binary(),
+        opa,
         "build",
         "--bundle",
         ".",
@@ -61,26 +140,33 @@ def build_bundle(policies: Path, output: Path, opa: str | None = None) -> str:
         "--output",
         str(output.resolve()),
     ]
-    built = subprocess.run(
-        command,
-        cwd=policies,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        check=False,
-    )
+    try:
+        built = subprocess.run(
+            command,
+            cwd=policies,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            check=False,
+        )
+    except OSError as e:
+        raise EngineUnavailableError(f"cannot run {opa}: {e.strerror} (set OPA_BIN)") from e
     if built.returncode != 0:
         raise EngineError(f"opa build {policies} failed: {_one_line(built.stdout)}")
     return bundle_revision
 
 
 class Sidecar:
-    """An OPA server on a free loopback port, serving a bundle built from `policies`.
+    """An OPA server on a private unix socket, serving a bundle built from `policies`.
 
     Use as a context manager, or call `start()` and `stop()`:
 
         with Sidecar() as opa:
             decide(transaction, opa_url=opa.url)
+
+    While it runs, an `OpaClient` for its `url` in this process finds its token, checks that OPA
+    is alive before each request, that the process answering on the socket is its OPA, and that
+    every decision carries its `revision`.
     """
 
     def __init__(
@@ -90,73 +176,101 @@ class Sidecar:
         """The bundle directory the server was started from."""
         self.revision = ""
         """Revision of the bundle being served, set by `start()`."""
+        self.token = ""
+        """The bearer token OPA requires, drawn by `start()`: a client in another process needs
+        it (`EXPORTCTL_OPA_TOKEN`)."""
+        self.opa_pid = 0
+        """OPA's process id, set by `start()`."""
+        self.workdir: Path | None = None
+        """The private directory: the bundle, the token, OPA's socket and its standard error."""
         self._opa = opa
         self._startup_timeout = startup_timeout
-        self._workdir: Path | None = None
-        self._process: subprocess.Popen[bytes] | None = None
+        self._watchdog: subprocess.Popen[bytes] | None = None
+        self._lifeline: int | None = None
         self._stderr: IO[bytes] | None = None
         self._url = ""
 
     @property
     def url(self) -> str:
-        """Base URL of the running server, e.g. `http://127.0.0.1:40123`."""
-        if self._process is None:
+        """Base URL of the running server, `unix:///…/exportctl-opa-…/opa.sock`."""
+        if self._watchdog is None:
             raise EngineUnavailableError("the OPA sidecar is not running")
         return self._url
 
+    def check_running(self) -> None:
+        """`EngineUnavailableError` unless the sidecar was started and OPA is still running."""
+        if self._watchdog is None:
+            raise EngineUnavailableError("the OPA sidecar is not running")
+        if (code := self._watchdog.poll()) is not None:
+            raise EngineUnavailableError(f"OPA exited with code {code}: {self._opa_stderr()}")
+
     def start(self) -> Self:
-        """Build the bundle, start OPA and wait until it reports the bundle loaded."""
+        """Build the bundle, start OPA and wait until it answers with the bundle loaded."""
         opa = self._opa or opa_binary()
-        self._workdir = Path(tempfile.mkdtemp(prefix="exportctl-opa-"))
+        self.workdir = Path(tempfile.mkdtemp(prefix="exportctl-opa-"))  # mode 0700
+        _running.add(self)
         try:
-            bundle = self._workdir / "bundle.tar.gz"
+            socket_path = self.workdir / "opa.sock"
+            if len(os.fsencode(socket_path)) > SOCKET_PATH_MAX:
+                raise EngineUnavailableError(
+                    f"the sidecar's socket path {socket_path} is longer than {SOCKET_PATH_MAX} "
+                    "bytes: set TMPDIR to a shorter directory"
+                )
+            bundle = self.workdir / "bundle.tar.gz"
             self.revision = build_bundle(self.policies, bundle, opa)
-            address = f"127.0.0.1:{_free_port()}"
-            self._stderr = (self._workdir / "opa.stderr").open("w+b")
+            self.token = secrets.token_urlsafe(32)
+            # Data outside the bundle's roots: read by deploy/authz.rego, not on the command line.
+            token_file = self.workdir / "token.json"
+            token_file.write_bytes(orjson.dumps({"system": {"exportctl_token": self.token}}))
+            self._stderr = (self.workdir / "opa.stderr").open("w+b")
             command = [
                 opa,
                 "run",
                 "--server",
+                "--skip-version-check",
                 "--addr",
-                address,
+                f"unix://{socket_path}",
+                "--unix-socket-perm",
+                "600",
+                "--authentication=token",
+                "--authorization=basic",
                 "--log-level",
                 "error",
                 # The policies read the instrument records and the catalogue on every decision.
                 "--optimize-store-for-read-speed",
                 str(bundle),
+                str(SIDECAR_AUTHZ),
+                str(token_file),
             ]
-            try:
-                self._process = subprocess.Popen(
-                    command,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=self._stderr,
-                )
-            except OSError as e:
-                raise EngineUnavailableError(f"cannot run {opa}: {e}") from e
-            self._url = f"http://{address}"
-            self._wait_until_ready(address)
+            self._spawn(command)
+            self._url = f"unix://{socket_path}"
+            _by_url[self._url] = self
+            self._wait_until_ready()
         except BaseException:
             self.stop()
             raise
         return self
 
     def stop(self) -> None:
-        """Stop OPA (terminate, then kill after 5 s) and remove the bundle. Safe to call twice."""
-        if self._process is not None:
-            self._process.terminate()
+        """Stop OPA and remove its directory. Safe to call twice, and from a signal handler."""
+        _by_url.pop(self._url, None)
+        _running.discard(self)
+        lifeline, self._lifeline = self._lifeline, None
+        if lifeline is not None:
+            os.close(lifeline)  # the watchdog sees the pipe close: it kills OPA, removes workdir
+        watchdog, self._watchdog = self._watchdog, None
+        if watchdog is not None:
             try:
-                self._process.wait(timeout=5)
+                watchdog.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-            self._process = None
-        if self._stderr is not None:
-            self._stderr.close()
-            self._stderr = None
-        if self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
-            self._workdir = None
+                watchdog.kill()  # OPA dies with it (its parent-death signal)
+                watchdog.wait()
+        stderr, self._stderr = self._stderr, None
+        if stderr is not None:
+            stderr.close()
+        workdir, self.workdir = self.workdir, None
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
 
     def __enter__(self) -> Self:
         return self.start()
@@ -169,43 +283,53 @@ class Sidecar:
     ) -> None:
         self.stop()
 
-    def _wait_until_ready(self, address: str) -> None:
-        assert self._process is not None
+    def _spawn(self, command: list[str]) -> None:
+        assert self.workdir is not None
+        watchdog_end, self._lifeline = os.pipe()  # neither end is inherited by other children
+        try:
+            self._watchdog = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", WATCHDOG, str(self.workdir), *command],
+                stdin=watchdog_end,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                start_new_session=True,
+            )
+        except OSError as e:
+            raise EngineUnavailableError(f"cannot start the OPA watchdog: {e}") from e
+        finally:
+            os.close(watchdog_end)
+        assert self._watchdog.stdout is not None
+        with self._watchdog.stdout:
+            pid = self._watchdog.stdout.readline().strip()
+        if not pid.isdigit():
+            self._watchdog.wait()
+            raise EngineUnavailableError(self._opa_stderr())
+        self.opa_pid = int(pid)
+
+    def _wait_until_ready(self) -> None:
+        from exportctl._client import OpaClient  # the client finds this sidecar by its URL
+
+        client = OpaClient(self._url, timeout=2.0)
         deadline = time.monotonic() + self._startup_timeout
-        while time.monotonic() < deadline:
-            if (code := self._process.poll()) is not None:
-                raise EngineUnavailableError(f"OPA exited with code {code}: {self._opa_stderr()}")
-            if _bundles_healthy(address):
-                return
-            time.sleep(0.05)
-        raise EngineUnavailableError(
-            f"OPA did not load the bundle within {self._startup_timeout:g} s: {self._opa_stderr()}"
-        )
+        try:
+            while True:
+                self.check_running()
+                if client.healthy():
+                    return
+                if time.monotonic() > deadline:
+                    raise EngineUnavailableError(
+                        f"OPA did not load the bundle within {self._startup_timeout:g} s: "
+                        f"{self._opa_stderr()}"
+                    )
+                time.sleep(0.02)
+        finally:
+            client.close()
 
     def _opa_stderr(self) -> str:
-        assert self._stderr is not None
+        if self._stderr is None:
+            return "(no output)"
         self._stderr.seek(0)
         return _one_line(self._stderr.read().decode(errors="replace")) or "(no output)"
-
-
-def _bundles_healthy(address: str) -> bool:
-    import http.client
-
-    connection = http.client.HTTPConnection(address, timeout=1)
-    try:
-        connection.request("GET", "/health?bundles")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _one_line(text: str) -> str:
@@ -213,16 +337,49 @@ def _one_line(text: str) -> str:
     return " | ".join(line for line in text.splitlines() if line and not line[0].isspace())
 
 
+_by_url: dict[str, Sidecar] = {}
+_running: set[Sidecar] = set()
+
+
+def sidecar_for(url: str) -> Sidecar | None:
+    """The running sidecar of this process at `url`, if there is one."""
+    return _by_url.get(url)
+
+
 _default_sidecar: Sidecar | None = None
 _default_sidecar_lock = threading.Lock()
 
 
 def default_sidecar() -> Sidecar:
-    """The process's own sidecar, started on first use and stopped at exit."""
+    """The process's own sidecar, started on first use and stopped at exit.
+
+    On first use from the main thread, SIGTERM and SIGINT (where Python's default handling is in
+    place) stop every sidecar of the process, then end it by the same signal, as the default
+    action would.
+    """
     global _default_sidecar
     with _default_sidecar_lock:
         if _default_sidecar is None:
+            _stop_on_signals()
             sidecar = Sidecar().start()
             atexit.register(sidecar.stop)
             _default_sidecar = sidecar
         return _default_sidecar
+
+
+def _stop_on_signals() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum, default in (
+        (signal.SIGTERM, signal.SIG_DFL),
+        (signal.SIGINT, signal.default_int_handler),
+    ):
+        if signal.getsignal(signum) is default:
+            signal.signal(signum, _stop_and_die)
+
+
+def _stop_and_die(signum: int, frame: FrameType | None) -> None:
+    for sidecar in list(_running):
+        sidecar.stop()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
