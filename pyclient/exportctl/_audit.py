@@ -7,8 +7,9 @@ newline: the previous line of the same file, or for the first record of a file t
 of the newest earlier file, or 64 zeros for the very first record. The records form one hash
 chain across the files, in the order they were appended.
 
-An append takes an exclusive lock on `DIR`, finds the hash of the last record, writes the whole
-record with one `write` to a file opened with O_APPEND and O_NOFOLLOW, and fsyncs it. A last line
+An append takes an exclusive lock on `DIR`, finds the hash of the last record, writes each whole
+record with one `write` to a file opened with O_APPEND and O_NOFOLLOW, and fsyncs it (a batch
+fsyncs the records of a chunk together, before it goes on). A last line
 without its newline (an append cut short by a crash) is reported and cut off before the next
 record is written, so that the chain goes on from the last complete record. `verify` checks
 every line: complete, JSON, with the audit fields, an `input` whose hash is `input_sha256`, and
@@ -27,7 +28,7 @@ import re
 import stat
 import sys
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,26 +141,35 @@ class AuditLog:
 
     def append(self, audit: Audit, decision: Mapping[str, Any], canonical_input: bytes) -> None:
         """Append the record of one decision, fsynced."""
+        self.append_all([(audit, decision, canonical_input)])
+
+    def append_all(self, entries: Iterable[tuple[Audit, Mapping[str, Any], bytes]]) -> None:
+        """Append the records of decisions (audit fields, decision, canonical input), each by
+        one `write`, then fsync them together. On a failure the record being written is taken
+        back, the ones before it stay."""
         with _locked(self._dir_fd, fcntl.LOCK_EX):
             fd, name = self._file_for_today()
             size = os.fstat(fd).st_size
             prev = self._last if size == self._size else self._prev_sha256(fd, name)
             size = os.fstat(fd).st_size
-            record = audit_record(audit, decision, canonical_input, prev)
-            path = self.directory / name
             try:
-                written = os.write(fd, record)
-                if written != len(record):
-                    raise OSError(errno.ENOSPC, f"short write ({written} of {len(record)} bytes)")
+                for audit, decision, canonical_input in entries:
+                    record = audit_record(audit, decision, canonical_input, prev)
+                    written = os.write(fd, record)
+                    if written != len(record):
+                        message = f"short write ({written} of {len(record)} bytes)"
+                        raise OSError(errno.ENOSPC, message)
+                    size, prev = size + len(record), line_sha256(record)
                 os.fsync(fd)
             except OSError as e:
                 self._size = -1
                 with suppress(OSError):  # take the partial record back: leave no torn line
                     os.ftruncate(fd, size)
+                    os.fsync(fd)
                 raise ExportCtlError(
-                    f"cannot append to the audit log {path}: {e.strerror or e}"
+                    f"cannot append to the audit log {self.directory / name}: {e.strerror or e}"
                 ) from e
-            self._size, self._last = size + len(record), line_sha256(record)
+            self._size, self._last = size, prev
 
     def append_decision(self, decision: Decision, transaction: Any) -> None:
         """Append the record of a decision the client returned for `transaction`."""

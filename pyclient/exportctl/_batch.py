@@ -555,8 +555,7 @@ def run_batch(
                     os.ftruncate(out, size)
                 raise ExportCtlError(f"cannot write {output}: {e.strerror or e}") from e
             if log is not None:
-                for answer in result.answers:
-                    log.append(answer.audit, answer.decision, answer.prepared.canonical)
+                log.append_all((a.audit, a.decision, a.prepared.canonical) for a in result.answers)
             summary.outcomes.update(a.decision["outcome"] for a in result.answers)
             summary.failures += [
                 f"line {p.line} ({p.transaction_id}): {message}" for p, message in result.failures
