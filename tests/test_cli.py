@@ -595,3 +595,22 @@ def test_every_command_that_asks_opa_takes_its_token(
     assert b"token" in refused.stderr
     assert allowed.returncode == 0, allowed.stderr
     assert allowed.stdout.startswith((b"[", b"<")) or b"SO-2026-00417" in out.read_bytes()
+
+
+@pytest.mark.parametrize("output_format", ["table", "json", "markdown"])
+def test_a_closed_pipe_as_output_exits_3_with_one_line(output_format: str, opa_url: str) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # as `exportctl decide ... | head -0` would
+    try:
+        process = subprocess.run(
+            [str(EXPORTCTL), "decide", "-f", output_format, "--opa-url", opa_url, "-"],
+            input=as_json(TB_MAGNET),
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+
+    assert process.returncode == 3, process.stderr  # not rich's 1, "licence required"
+    assert process.stderr == b"exportctl: error: cannot write the output: Broken pipe\n"

@@ -84,6 +84,12 @@ class ExportCtlGroup(TyperGroup):
             raise
         except KeyboardInterrupt:
             raise typer.Exit(_error_line("interrupted", EXIT_INTERRUPTED)) from None
+        except SystemExit as e:  # rich's answer to a closed pipe: SystemExit(1), "licence required"
+            if e.code in (0, None):
+                raise typer.Exit(0) from None
+            _discard_stdout()
+            message = "cannot write the output: Broken pipe"
+            raise typer.Exit(_error_line(message, EXIT_ENGINE)) from None
         except InputError as e:
             raise typer.Exit(_error_line(f"invalid transaction: {e}", e.exit_code)) from None
         except ExportCtlError as e:
