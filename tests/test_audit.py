@@ -9,6 +9,7 @@ import hashlib
 import os
 import socket
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -546,3 +547,27 @@ def test_a_resume_after_a_full_disk_records_every_decision_once(
     assert sorted(r["decision_id"] for r in audit_records(directory)) == sorted(ids)
     assert "decided 0, skipped 10" in again.stderr
     assert verify(directory).exit_code == 0
+
+
+def test_concurrent_writers_keep_one_chain(tmp_path: Path, opa_url: str) -> None:
+    source, directory = batch_input(tmp_path, 40), tmp_path / "audit"
+    exportctl = Path(sys.executable).with_name("exportctl")
+    runs = [
+        subprocess.Popen(
+            [str(exportctl), "batch", str(source), "-o", str(tmp_path / f"out{n}.jsonl")]
+            + ["--opa-url", opa_url, "--record", str(directory), "--chunk-size", "3"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(3)
+    ]
+    for run in runs:
+        _, stderr = run.communicate(timeout=120)
+        assert run.returncode == 0, stderr
+
+    result = verify(directory)
+
+    assert result.exit_code == 0, result.output
+    assert "120 records in 1 files" in result.stdout
+    ids = [i for n in range(3) for i in out_decision_ids(tmp_path / f"out{n}.jsonl")]
+    assert sorted(r["decision_id"] for r in audit_records(directory)) == sorted(ids)
