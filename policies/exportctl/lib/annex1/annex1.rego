@@ -59,7 +59,7 @@ part_1(thing) if _in_part(thing, "part_1")
 # description: True for a Part II item by its own classification (magnet material or target).
 part_2(thing) if _in_part(thing, "part_2")
 
-# Item i's bill of materials level by level, to the depth this engine reads (eight levels). The
+# Item i's bill of materials level by level, to the eight levels the transaction schema allows. The
 # children of a counted line (a Chinese-origin Part I line) are not read: they are never counted
 # again. Reading level by level, never by a walk over every value, keeps the cost linear and small.
 # Per-item results are complete rules (objects keyed by item index): OPA computes each once per
@@ -136,37 +136,65 @@ unknown_item contains i if {
 # description: The Chinese-origin Part I lines of item i that are counted.
 counted := {i: [line | some line in read; line.origin == "CN"; part_1(line)] | some i, read in lines}
 
-# Chinese-origin lines that are read and not counted.
-_cn_not_counted := {i: [line | some line in read; line.origin == "CN"; not part_1(line)] | some i, read in lines}
-
-# METADATA
-# description: >-
-#   Item i is not known to be an Annex 1 item, but some of its lines cannot be classified: were one
-#   a Part II magnet, the item would be an assembly containing it.
-possibly_part_2_item contains i if {
-	some i, item in input.items
-	not i in annex_1_item
-	count(unclassified_lines(i)) > 0
+# A thing declared by a control code only (not_listed, or a code outside the rare-earth catalogue),
+# with no material and no bill of materials: what it contains is not known, so it may be a part,
+# component or assembly containing a Part II magnet, or hold Chinese-origin Part I content.
+_opaque(thing) if {
+	thing.control_code
+	not thing.material
+	count(object.get(thing, "bom", [])) == 0
+	items.classification(thing).status == "not_listed"
 }
 
 # METADATA
-# description: The facts that would settle whether item i is a Part II assembly.
-line_classifications(i) := [{
-	"field": sprintf("bom[%s].control_code", [line.id]),
-	"line": line.id,
-	"why": "if this line is a Sm-Co, Tb- or Dy-NdFeB magnet, the item is an Annex 1 Part II assembly: give its control_code or material",
-} |
-	some line in unclassified_lines(i)
-]
+# description: The question every bill-of-materials gap of item i asks.
+bom_fact := {
+	"field": "bom",
+	"why": "a bill of materials is needed to tell whether the item contains a Sm-Co, Tb- or Dy-NdFeB magnet (Annex 1 Part II) and how much Chinese-origin Part I content it holds",
+}
 
 # METADATA
 # description: >-
-#   Lines of item i that cannot be classified: any of them may be a Part II magnet, which would
-#   make the item an assembly containing one.
-unclassified_lines(i) := [line |
+#   The facts that would settle whether item i, not known to be an Annex 1 item, is a Part II
+#   part, component or assembly: its own bill of materials when nothing says what it contains,
+#   and the lines that cannot be classified or whose contents are not known.
+assembly_facts(i) := array.concat(
+	[bom_fact | _opaque(input.items[i])],
+	[_line_fact(line) | some line in undetermined_lines(i)],
+)
+
+# METADATA
+# description: Item i is not known to be an Annex 1 item, but may be a Part II assembly.
+possibly_part_2_item contains i if {
+	some i, _ in input.items
+	not i in annex_1_item
+	count(assembly_facts(i)) > 0
+}
+
+# METADATA
+# description: >-
+#   Lines of item i that may be a Part II magnet or contain one: lines that cannot be classified,
+#   and lines declared by a code alone with no material and no bill of materials.
+undetermined_lines(i) := [line |
 	some line in lines[i]
-	items.classification(line).status == "unknown"
+	_undetermined(line)
 ]
+
+_undetermined(line) if items.classification(line).status == "unknown"
+
+_undetermined(line) if _opaque(line)
+
+_line_fact(line) := {
+	"field": _line_field(line, "control_code"),
+	"line": line.id,
+	"why": "if this line is a Sm-Co, Tb- or Dy-NdFeB magnet, the item is an Annex 1 Part II assembly: give its control_code or material",
+} if {
+	items.classification(line).status == "unknown"
+} else := {
+	"field": _line_field(line, "bom"),
+	"line": line.id,
+	"why": "this line is declared by its control code alone: it may be a part or assembly containing a Sm-Co, Tb- or Dy-NdFeB magnet or Chinese-origin Part I content: give its bill of materials or its material",
+}
 
 # Rates into the item's currency, one per currency its counted lines use.
 _rates := {i: {currency: rate |
@@ -196,15 +224,13 @@ missing := {i: facts |
 }
 
 _item_missing(item) := {m |
-	some m in [{"field": "value", "why": "the item's value (greater than 0) is the denominator of the 0.1 % content ratio"}]
+	some m in [{"field": "value", "why": "the item's value (at least a millionth of its currency unit) is the denominator of the 0.1 % content ratio"}]
 	not _valued(item)
-} | {m |
-	some m in [{"field": "bom", "why": "a bill of materials is needed to find Chinese-origin Annex 1 Part I content"}]
-	count(object.get(item, "bom", [])) == 0
-}
+} | {bom_fact | count(object.get(item, "bom", [])) == 0}
 
 # A helper, not `not item.value.amount > 0`: negating a comparison with an undefined operand fails.
-_valued(item) if item.value.amount > 0
+# Amounts are compared in whole millionths, so a smaller value would divide by zero.
+_valued(item) if round(item.value.amount * config.money_units_per_currency_unit.value) > 0
 
 _value_missing(lines_counted) := {{"field": _line_field(line, "value"), "line": line.id, "why": "a Chinese-origin Part I line needs a value to be counted"} |
 	some line in lines_counted
@@ -227,26 +253,35 @@ _rate_missing(i, item) := {{
 #   content found is below the threshold.
 may_add_content := {i: facts |
 	some i, read in lines
-	facts := (_unclassified_cn(_cn_not_counted[i]) | _unopened_cn(_cn_not_counted[i])) | _too_deep(_levels[i])
+	facts := _unclassified(read) | _unopened(read)
 	count(facts) > 0
 }
 
-_unclassified_cn(cn_lines) := {{"field": _line_field(line, "control_code"), "line": line.id, "why": "a Chinese-origin line that cannot be classified may itself be Annex 1 Part I content (a Chinese-made alloy counts whatever its inputs)"} |
-	some line in cn_lines
-	items.classification(line).status == "unknown"
+# Any line that cannot be classified, or is declared by a code alone, may hold Part I content.
+_unclassified(read) := {_line_fact(line) |
+	some line in read
+	_undetermined(line)
 }
 
-_unopened_cn(cn_lines) := {{"field": _line_field(line, "bom"), "line": line.id, "why": "a Chinese-origin listed rare-earth line that is not itself Part I may contain Part I content: give its bill of materials"} |
-	some line in cn_lines
+# A listed rare-earth line that is not counted, with no bill of materials, may contain Part I
+# content: a Chinese-origin one of any form; one made elsewhere when it is made from inputs (a
+# magnet, alloy or target), since its rare earths may be Chinese.
+_unopened(read) := {{"field": _line_field(line, "bom"), "line": line.id, "why": "a listed rare-earth line that is not itself counted may contain Chinese-origin Part I content: give its bill of materials"} |
+	some line in read
 	count(object.get(line, "bom", [])) == 0
 	items.classification(line).status == "listed"
+	not _counted(line)
+	_may_contain_inputs(line)
 }
 
-_too_deep(levels) := {{"field": _line_field(line, "bom"), "line": line.id, "why": sprintf("the bill of materials is read to a depth of %d levels: give line %s's content flattened at that level", [count(levels), line.id])} |
-	some line in levels[count(levels) - 1]
-	not _counted(line)
-	count(object.get(line, "bom", [])) > 0
+_may_contain_inputs(line) if line.origin == "CN"
+
+_may_contain_inputs(line) if {
+	some form in _forms(line)
+	form in {"magnet", "alloy", "target"}
 }
+
+_forms(line) := {items.entry(c).form | some c in items.classification(line).codes} | {f | f := line.material.form}
 
 # METADATA
 # description: >-

@@ -98,11 +98,25 @@ test_assembly_with_a_magnet_given_by_code if {
 	annex1.part_2_item == {0} with input as tx
 }
 
-test_bom_deeper_than_read_is_a_missing_fact if {
-	leaf := _line("deep", "CN", _dy, 5)
-	deep := {"id": "L9", "origin": "KR", "bom": [{"id": "L8", "origin": "KR", "bom": [{"id": "L7", "origin": "KR", "bom": [{"id": "L6", "origin": "KR", "bom": [{"id": "L5", "origin": "KR", "bom": [{"id": "L4", "origin": "KR", "bom": [{"id": "L3", "origin": "KR", "bom": [{"id": "L2", "origin": "KR", "bom": [leaf]}]}]}]}]}]}]}]}
-	may_add := annex1.may_add_content[0] with input as _tx({"material": _magnet, "bom": [deep]})
-	some m in may_add
-	m.line == "L2"
-	contains(m.why, "depth of 8 levels")
+test_lines_whose_contents_are_unknown_may_add_content[note] if {
+	some note, tc in {
+		"a line declared by its code alone": {"line": {"id": "A.2", "origin": "KR", "control_code": "not_listed"}, "field": "bom[A.2].bom"},
+		"a line that cannot be classified, of any origin": {"line": {"id": "A.2", "origin": "KR"}, "field": "bom[A.2].control_code"},
+		"a magnet made abroad with no bill of materials": {"line": {"id": "A.2", "origin": "KR", "material": _magnet}, "field": "bom[A.2].bom"},
+		"a Chinese listed line that is not Part I": {"line": {"id": "A.2", "origin": "CN", "material": {"elements": ["Gd", "O"], "form": "oxide"}}, "field": "bom[A.2].bom"},
+	}
+	tx := _tx({"material": _magnet, "bom": [_line("A.1", "CN", _dy, 0.5), tc.line]})
+	{m.field | some m in annex1.may_add_content[0]} == {tc.field} with input as tx
+}
+
+test_raw_materials_made_abroad_are_not_opened if {
+	tx := _tx({"material": _magnet, "bom": [_line("A.1", "CN", _dy, 0.5), {"id": "A.2", "origin": "KR", "material": {"elements": ["Gd", "O"], "form": "oxide"}}]})
+	not annex1.may_add_content[0] with input as tx
+}
+
+test_an_item_declared_by_code_alone_may_be_an_assembly if {
+	tx := _tx({"control_code": "not_listed"})
+	annex1.possibly_part_2_item == {0} with input as tx
+	annex1.assembly_facts(0) == [annex1.bom_fact] with input as tx
+	not annex1.possibly_part_2_item[0] with input as _tx({"control_code": "not_listed", "material": {"elements": ["Fe"], "form": "other"}})
 }

@@ -53,13 +53,18 @@ findings contains result.needs(rego.metadata.chain(), input.items[i].id, [m | so
 	annex1.may_add_content[i]
 }
 
-# Not known to be a Part II item, but with lines that cannot be classified: were one of them a
-# magnet, the item would be an assembly reaching the threshold, so those lines must be classified.
-findings contains result.needs(rego.metadata.chain(), input.items[i].id, annex1.line_classifications(i)) if {
+# Not known to be a Part II item, but possibly an assembly of a magnet: what it contains must be
+# known, and, unless the content found already reaches the threshold, what the content is worth.
+findings contains result.needs(rego.metadata.chain(), input.items[i].id, sort([m |
+	some m in ({f | some f in annex1.assembly_facts(i)} | _content_facts(i))
+])) if {
 	some i in _made_abroad
 	i in annex1.possibly_part_2_item
-	annex1.content[i].reaches_threshold
 }
+
+_content_facts(i) := set() if {
+	annex1.content[i].reaches_threshold
+} else := object.get(annex1.missing, i, set()) | object.get(annex1.may_add_content, i, set())
 
 findings contains result.needs(rego.metadata.chain(), input.items[i].id, [{
 	"field": "control_code",

@@ -59,7 +59,14 @@ test_unclassified_line_could_make_an_assembly if {
 	f.outcome == "insufficient_information"
 	f.missing[0].field == "bom[A.1].control_code"
 	below := object.union(item, {"bom": [{"id": "A.1", "origin": "KR", "bom": _bom(0.5)}]})
-	count(cn_no61_content.findings) == 0 with input as _tx("KR", "US", below)
+	some g in cn_no61_content.findings with input as _tx("KR", "US", below)
+	"bom[A.1].control_code" in {m.field | some m in g.missing}
+}
+
+test_an_item_declared_by_code_alone_may_be_an_assembly if {
+	[f] := [f | some f in cn_no61_content.findings with input as _tx("KR", "US", {"control_code": "not_listed"})]
+	f.outcome == "insufficient_information"
+	[m.field | some m in f.missing] == ["bom"]
 }
 
 test_unknown_chinese_line_matters_only_below_threshold if {

@@ -49,7 +49,7 @@ _part(i) := "part_2" if i in annex1.part_2_item
 
 _part(i) := "part_1" if not i in annex1.part_2_item
 
-findings contains result.needs(rego.metadata.chain(), input.items[i].id, annex1.line_classifications(i)) if {
+findings contains result.needs(rego.metadata.chain(), input.items[i].id, annex1.assembly_facts(i)) if {
 	some i in _chinese_origin
 	i in annex1.possibly_part_2_item
 	not i in annex1.unknown_item

@@ -64,7 +64,7 @@ findings contains result.needs(rego.metadata.chain(), item.id, [{
 # Not known to be an Annex 1 item, but possibly an assembly of a magnet: with Chinese technology
 # declared, or undeclared, the lines that decide it must be classified.
 findings contains result.needs(rego.metadata.chain(), item.id, array.concat(
-	annex1.line_classifications(i),
+	annex1.assembly_facts(i),
 	[{"field": "produced_with_cn_technologies", "why": "declare the Chinese-origin rare-earth technologies used, or [] for none"} |
 		not "produced_with_cn_technologies" in object.keys(item)
 	],
