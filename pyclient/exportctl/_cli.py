@@ -96,7 +96,7 @@ class ExportCtlGroup(TyperGroup):
             raise typer.Exit(_error_line(str(e), e.exit_code)) from None
         except OSError as e:
             _discard_stdout()
-            where = f"cannot write {e.filename}" if e.filename else "cannot write the output"
+            where = str(e.filename) if e.filename else "cannot write the output"
             raise typer.Exit(_error_line(f"{where}: {e.strerror or e}", EXIT_ENGINE)) from None
         except Exception as e:
             message = f"internal error: {type(e).__name__}: {e}"
@@ -238,7 +238,8 @@ def decide_command(
 
     Exit codes: **0** not_required, exempt or licensed; **1** license_required or prohibited;
     **2** bad usage or an invalid transaction; **3** the policy engine could not be reached or
-    answered an error; **4** insufficient_information.
+    answered an error, or the output or the audit log could not be written;
+    **4** insufficient_information. A failure is one line on standard error.
 
     Examples:
 
