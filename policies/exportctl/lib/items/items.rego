@@ -105,3 +105,24 @@ material_facts(i, why) := [{"field": "material", "path": ["items", i, "material"
 	not input.items[i].control_code
 	count(object.get(input.items[i], "bom", [])) == 0
 } else := []
+
+# METADATA
+# description: >-
+#   The fact a technology provision depends on for item i: its kind, when it is not given but its
+#   control code is in one of `groups` or it names technology areas, so it may be a technology
+#   rather than the goods an absent kind defaults to.
+kind_facts(i, groups) := [{
+	"field": "kind",
+	"path": ["items", i, "kind"],
+	"why": "the item's control code or technology areas say it may be a technology, and kind defaults to goods: declare kind (technology or goods)",
+}] if {
+	not input.items[i].kind
+	_may_be_technology(input.items[i], groups)
+} else := []
+
+_may_be_technology(thing, groups) if {
+	some group in classification(thing).groups
+	group in groups
+}
+
+_may_be_technology(thing, _) if thing.technology_areas

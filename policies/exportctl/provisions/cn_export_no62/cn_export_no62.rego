@@ -59,3 +59,10 @@ findings contains result.needs(rego.metadata.chain(), item.id, [{
 	some item in _technology
 	not item.control_code
 }
+
+# A technology sent without its kind reads as goods: where its code or areas say it may be a
+# technology, the kind is asked for.
+findings contains result.depends(rego.metadata.chain(), item.id, items.kind_facts(i, _clause.covers_groups)) if {
+	_exported
+	some i, item in input.items
+}

@@ -38,7 +38,6 @@ test_does_not_fire[note] if {
 	some note, tc in {
 		"domestic provision": {"patch": _domestic, "item": _sintering},
 		"goods carrying the code": {"patch": {}, "item": {"kind": "goods", "control_code": "1E902.a"}},
-		"kind absent (goods)": {"patch": {}, "item": {"control_code": "1E902.a"}},
 		"another technology code": {"patch": {}, "item": {"kind": "technology", "control_code": "1C904.a.4"}},
 		"declared not listed": {"patch": {}, "item": {"kind": "technology", "control_code": "not_listed"}},
 		"overseas transferor": {"patch": {"transferor": {"name": "X", "country": "VN"}}, "item": _sintering},
@@ -93,4 +92,10 @@ test_missing_code_asked_only_while_in_force if {
 	{m.provision | some m in during.missing_facts} == {"CN-REE-0062-01", "CN-TECH-2023-01"}
 	suspended := exportctl.decision with input as _tx({"date": "2026-02-01"}, tech)
 	{m.provision | some m in suspended.missing_facts; m.provision == "CN-REE-0062-01"} == set()
+}
+
+test_a_technology_code_without_a_kind_asks_for_it if {
+	[f] := [f | some f in cn_export_no62.findings with input as _tx({}, {"control_code": "1E902.a"})]
+	f.outcome == "insufficient_information"
+	[m.field | some m in f.missing] == ["kind"]
 }

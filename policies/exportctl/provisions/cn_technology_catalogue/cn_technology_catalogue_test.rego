@@ -88,3 +88,9 @@ test_unclassified_technology_needs_a_code if {
 	f.outcome == "insufficient_information"
 	f.missing[0].field == "control_code"
 }
+
+test_technology_areas_without_a_kind_ask_for_it if {
+	item := {"control_code": "not_listed", "technology_areas": ["magnet_manufacturing"]}
+	[f] := [f | some f in cn_technology_catalogue.findings with input as _tx({}, item)]
+	[m.field | some m in f.missing] == ["kind"]
+}
