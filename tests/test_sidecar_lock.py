@@ -575,3 +575,36 @@ def test_a_signal_to_the_cli_leaves_no_opa_and_no_directory(
     wait_for(lambda: not processes_mentioning(str(workdir)), 5, "OPA exits")
     wait_for(lambda: not workdir.exists(), 5, "the directory is removed")
     assert b"Traceback" not in stderr
+
+
+def test_a_kept_alive_connection_that_the_server_closed_is_opened_again() -> None:
+    # The server answers one request per connection without saying it will close: the client
+    # finds out on its next request and makes it again, once, on a new connection.
+    listener = socket.create_server(("127.0.0.1", 0))
+    answer = orjson.dumps({"result": forged_decision()})
+    connections = []
+
+    def serve() -> None:
+        for _ in range(3):
+            connection, _ = listener.accept()
+            connections.append(connection)
+            with connection:
+                connection.recv(65536)
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    + f"Content-Length: {len(answer)}\r\n\r\n".encode()
+                    + answer
+                )
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    client = OpaClient(f"http://127.0.0.1:{listener.getsockname()[1]}")
+    try:
+        outcomes = [client.decide(TB_MAGNET).outcome for _ in range(3)]
+    finally:
+        client.close()
+        thread.join(timeout=5)
+        listener.close()
+
+    assert outcomes == ["not_required"] * 3
+    assert len(connections) == 3
