@@ -8,6 +8,7 @@
 package exportctl.lib.items
 
 import data.exportctl.catalogue
+import data.exportctl.instruments
 
 # METADATA
 # description: True for goods (the default kind); technology is handled by its own provisions.
@@ -126,3 +127,30 @@ _may_be_technology(thing, groups) if {
 }
 
 _may_be_technology(thing, _) if thing.technology_areas
+
+# METADATA
+# description: True when a declared code is `listed` or lies under it (1C117.d.1 under 1C117.d).
+within(code, listed) if code == listed
+
+within(code, listed) if startswith(code, concat("", [listed, "."]))
+
+# METADATA
+# description: >-
+#   The codes the encoded announcements match: every entry of a clause's `codes` in the instrument
+#   records (a code under `codes_unconfirmed` is recorded, not matched).
+encoded_codes := {entry.code |
+	some instrument in instruments
+	some clause in instrument.clauses
+	some entry in object.get(clause, "codes", [])
+}
+
+# METADATA
+# description: >-
+#   True when the bundle encodes a declared list code: its 5-character group has catalogue entries,
+#   or it lies within a code an instrument record's clause lists.
+encoded(code) if catalogue.groups[substring(code, 0, 5)]
+
+encoded(code) if {
+	some listed in encoded_codes
+	within(code, listed)
+}

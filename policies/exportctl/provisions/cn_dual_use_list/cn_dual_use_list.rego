@@ -18,46 +18,18 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.cn_dual_use_list
 
-import data.exportctl.catalogue
-import data.exportctl.instruments
 import data.exportctl.lib.clauses
+import data.exportctl.lib.items
 import data.exportctl.lib.result
 import data.exportctl.lib.transfer
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
-# METADATA
-# description: >-
-#   The codes the encoded announcements match: every entry of a clause's `codes` in the instrument
-#   records (a code under `codes_unconfirmed` is recorded, not matched).
-encoded_codes := {entry.code |
-	some instrument in instruments
-	some clause in instrument.clauses
-	some entry in object.get(clause, "codes", [])
-}
-
-# METADATA
-# description: True when a declared code is `listed` or lies under it (1C117.d.1 under 1C117.d).
-within(code, listed) if code == listed
-
-within(code, listed) if startswith(code, concat("", [listed, "."]))
-
-# METADATA
-# description: >-
-#   True when the bundle encodes a declared list code: its 5-character group has catalogue entries,
-#   or it lies within a code an instrument record's clause lists.
-encoded(code) if catalogue.groups[substring(code, 0, 5)]
-
-encoded(code) if {
-	some listed in encoded_codes
-	within(code, listed)
-}
-
 _unencoded contains item if {
 	transfer.from_china
 	some item in input.items
 	regex.match(_clause.code_pattern, item.control_code)
-	not encoded(item.control_code)
+	not items.encoded(item.control_code)
 }
 
 findings contains result.finding(rego.metadata.chain(), item.id, "license_required", {

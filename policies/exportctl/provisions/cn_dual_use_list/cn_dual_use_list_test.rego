@@ -1,6 +1,7 @@
 package exportctl.provisions.cn_dual_use_list_test
 
 import data.exportctl
+import data.exportctl.lib.items
 import data.exportctl.provisions.cn_dual_use_list
 
 _tx(patch, item) := object.union(
@@ -56,7 +57,7 @@ test_within[note] if {
 	_within(tc.code, tc.listed) == tc.want
 }
 
-_within(code, listed) if cn_dual_use_list.within(code, listed)
+_within(code, listed) if items.within(code, listed)
 
 else := false
 
@@ -64,15 +65,15 @@ else := false
 # `codes_unconfirmed` are not.
 test_encoded_codes_come_from_the_records if {
 	record := {"clauses": {"c": {"codes": [{"code": "5A992.c"}], "codes_unconfirmed": [{"code": "5A992.d"}]}}}
-	cn_dual_use_list.encoded("5A992.c") with data.exportctl.instruments.test_record as record
-	not cn_dual_use_list.encoded("5A992.d") with data.exportctl.instruments.test_record as record
-	not cn_dual_use_list.encoded("5A992.c")
+	items.encoded("5A992.c") with data.exportctl.instruments.test_record as record
+	not items.encoded("5A992.d") with data.exportctl.instruments.test_record as record
+	not items.encoded("5A992.c")
 }
 
 # No code is encoded without a provision that matches it: a record's `codes` entry that no provision
 # reads would clear the item silently. One transaction carries every encoded code as an item.
 test_every_encoded_code_is_matched_by_a_provision if {
-	codes := cn_dual_use_list.encoded_codes
+	codes := items.encoded_codes
 	count(codes) > 0
 	tx := object.union(_tx({}, {}), {"items": [{"id": code, "origin": "CN", "control_code": code} | some code in codes]})
 	fired := {[f.item, f.provision] | some f in data.exportctl.provisions[_].findings} with input as tx
@@ -131,6 +132,6 @@ test_recorded_codes_are_well_formed if {
 	every entry in _entries("codes_unconfirmed") {
 		_well_formed(entry)
 		entry.confidence == "low"
-		not cn_dual_use_list.encoded(entry.code)
+		not items.encoded(entry.code)
 	}
 }

@@ -17,31 +17,12 @@
 package exportctl.provisions.cn_export_antimony
 
 import data.exportctl.lib.clauses
-import data.exportctl.lib.items
+import data.exportctl.lib.listed_export
 import data.exportctl.lib.result
 import data.exportctl.lib.transfer
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
-findings contains result.finding(rego.metadata.chain(), item.id, "license_required", object.union(object.filter(item, ["control_code"]), {
-	"elements": sort(elements),
-	"transferor_country": input.transferor.country,
-	"destination": input.destination,
-})) if {
-	transfer.from_china
-	some item in input.items
-	object.get(item, "control_code", "") != "not_listed"
-	elements := {e | some e in item.material.elements; e in _clause.elements}
-	count(elements) > 0
-}
+_from_china := {i | transfer.from_china; some i, _ in input.items}
 
-# Antimony items are recognised by their elements: an item exported from China whose material and
-# code are unknown may be one.
-findings contains result.depends(rego.metadata.chain(), item.id, items.material_facts(i, sprintf(
-	"antimony items (%s) are recognised by their elements: give the item's material or its control_code",
-	[result.provision(rego.metadata.chain()).custom.clause],
-))) if {
-	transfer.from_china
-	some i, item in input.items
-	items.goods(item)
-}
+findings := listed_export.by_element(rego.metadata.chain(), _clause, _from_china)

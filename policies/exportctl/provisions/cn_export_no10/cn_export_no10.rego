@@ -20,28 +20,12 @@
 package exportctl.provisions.cn_export_no10
 
 import data.exportctl.lib.clauses
+import data.exportctl.lib.listed_export
 import data.exportctl.lib.result
 import data.exportctl.lib.transfer
-import data.exportctl.provisions.cn_dual_use_list
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
-_elements(item) := {e | some e in object.get(item, ["material", "elements"], []); e in _clause.elements}
+_from_china := {i | transfer.from_china; some i, _ in input.items}
 
-_listed(item) if count(_elements(item)) > 0
-
-_listed(item) if {
-	some entry in _clause.codes
-	cn_dual_use_list.within(item.control_code, entry.code)
-}
-
-findings contains result.finding(rego.metadata.chain(), item.id, "license_required", object.union(object.filter(item, ["control_code"]), {
-	"elements": sort(_elements(item)),
-	"transferor_country": input.transferor.country,
-	"destination": input.destination,
-})) if {
-	transfer.from_china
-	some item in input.items
-	object.get(item, "control_code", "") != "not_listed"
-	_listed(item)
-}
+findings := listed_export.by_element(rego.metadata.chain(), _clause, _from_china)

@@ -21,24 +21,12 @@
 package exportctl.provisions.cn_export_no55
 
 import data.exportctl.lib.clauses
+import data.exportctl.lib.listed_export
 import data.exportctl.lib.result
 import data.exportctl.lib.transfer
-import data.exportctl.provisions.cn_dual_use_list
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
-_listed(item) if item.category in _clause.categories
+_from_china := {i | transfer.from_china; some i, _ in input.items}
 
-_listed(item) if {
-	some entry in _clause.codes
-	cn_dual_use_list.within(item.control_code, entry.code)
-}
-
-findings contains result.finding(rego.metadata.chain(), item.id, "license_required", object.union(object.filter(item, ["category", "control_code"]), {
-	"transferor_country": input.transferor.country,
-	"destination": input.destination,
-})) if {
-	transfer.from_china
-	some item in input.items
-	_listed(item)
-}
+findings := listed_export.by_category_or_code(rego.metadata.chain(), _clause, _from_china)

@@ -58,3 +58,21 @@ test_not_by_another_code[code] if {
 	some code in ["2B005", "2B005.a", "2C901.a"]
 	count(cn_export_no55.findings) == 0 with input as _tx({}, {"control_code": code})
 }
+
+test_asks_for_the_category_of_an_item_it_cannot_place[note] if {
+	some note, item in {
+		"nothing declared": {},
+		"a material that is no rare-earth entry": {"material": {"elements": ["C"], "form": "other"}},
+	}
+	[f] := [f | some f in cn_export_no55.findings with input as _tx({}, item)]
+	f.outcome == "insufficient_information"
+	[m.field | some m in f.missing] == ["category"]
+}
+
+test_a_code_or_a_rare_earth_material_says_what_it_is[note] if {
+	some note, item in {
+		"not_listed": {"control_code": "not_listed"},
+		"a rare-earth material": {"material": {"elements": ["Nd", "Fe", "B", "Dy"], "form": "magnet"}},
+	}
+	count(cn_export_no55.findings) == 0 with input as _tx({}, item)
+}

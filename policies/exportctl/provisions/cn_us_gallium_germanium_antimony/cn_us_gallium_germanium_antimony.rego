@@ -18,37 +18,16 @@
 package exportctl.provisions.cn_us_gallium_germanium_antimony
 
 import data.exportctl.lib.clauses
-import data.exportctl.lib.items
+import data.exportctl.lib.listed_export
 import data.exportctl.lib.result
 
 _clause := clauses.clause(result.provision(rego.metadata.chain()).custom.clause)
 
-# MOFCOM FAQ No. 5 (S7): phosphors containing gallium oxide are not gallium-oxide controlled items.
-_excluded(item) if item.category in _clause.excluded_categories
-
-findings contains result.finding(rego.metadata.chain(), item.id, "license_required", object.union(object.filter(item, ["control_code"]), {
-	"elements": sort(elements),
-	"transferor_country": input.transferor.country,
-	"destination": input.destination,
-})) if {
+# An export from China to the clause's destination.
+_to_destination := {i |
 	input.transferor.country == "CN"
 	input.destination == _clause.destination
-	some item in input.items
-	object.get(item, "control_code", "") != "not_listed"
-	not _excluded(item)
-	elements := {e | some e in item.material.elements; e in _clause.elements}
-	count(elements) > 0
+	some i, _ in input.items
 }
 
-# The items are recognised by their elements: an item exported from China to the US whose material
-# and code are unknown may be one.
-findings contains result.depends(rego.metadata.chain(), item.id, items.material_facts(i, sprintf(
-	"gallium, germanium and antimony items to the US (%s) are recognised by their elements: give the item's material or its control_code",
-	[result.provision(rego.metadata.chain()).custom.clause],
-))) if {
-	input.transferor.country == "CN"
-	input.destination == _clause.destination
-	some i, item in input.items
-	items.goods(item)
-	not _excluded(item)
-}
+findings := listed_export.by_element(rego.metadata.chain(), _clause, _to_destination)
