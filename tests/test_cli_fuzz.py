@@ -1,6 +1,6 @@
 """A bounded fuzz of the CLI (hypothesis), decisions from the real OPA.
 
-Fed to `exportctl decide` and `exportctl validate`: mutations of the examples (a key dropped, a
+Fed to `exportctl decide` and `exportctl validate`, and as lines to `exportctl batch`: mutations of the examples (a key dropped, a
 value of the wrong type, null or empty, codes in lower case, control characters and escape
 sequences in names, bills of materials nested up to 150 levels deep), arbitrary JSON values,
 and bytes (JSON cut short, non-UTF-8 bytes, noise). Then junk for `--opa-url`, `--format` and
@@ -320,3 +320,35 @@ def test_the_deep_bill_that_once_crashed_exits_2(levels: int, unused_url: str) -
     check_contract(result)
     assert result.exit_code == 2
     assert "bills of materials nest at most 8 levels" in result.stderr
+
+
+@settings(FUZZ, max_examples=25)
+@given(lines=st.lists(st.one_of(documents.map(_json), raw_inputs()), min_size=1, max_size=6))
+def test_batch_of_any_lines(lines: list[bytes], opa_url: str, tmp_path_factory: Any) -> None:
+    lines = [line.replace(b"\n", b" ").replace(b"\r", b" ") for line in lines]
+    out = tmp_path_factory.mktemp("batch") / "out.jsonl"
+
+    result = invoke("batch", "-", "-o", str(out), "--opa-url", opa_url, stdin=b"\n".join(lines))
+
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.exit_code in (0, 2), result.output
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    for number, line in enumerate(lines, 1):
+        try:
+            document = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            document, valid = None, False
+        else:
+            valid = schema_valid(document)
+        if not line.strip():
+            continue
+        if not valid:  # never a decision for it: an error record names its line
+            assert any(r.get("line") == number and "error" in r for r in records), records
+        else:  # its decision, or an error record (a repeated id, the stricter validator)
+            assert any(
+                r.get("line") == number
+                or (r.get("transaction_id") == document["id"] and "outcome" in r)
+                for r in records
+            ), records
+    assert len(records) == sum(1 for line in lines if line.strip())
