@@ -1,13 +1,14 @@
 """A bounded fuzz of the CLI (hypothesis), decisions from the real OPA.
 
-Fed to `exportctl decide` and `exportctl validate`, and as lines to `exportctl batch`: mutations of the examples (a key dropped, a
-value of the wrong type, null or empty, codes in lower case, control characters and escape
-sequences in names, bills of materials nested up to 150 levels deep), arbitrary JSON values,
-and bytes (JSON cut short, non-UTF-8 bytes, noise). Then junk for `--opa-url`, `--format` and
-`--chunk-size`. The properties: no traceback, every exit code in the contract (0, 1, 2, 3, 4), a
-failure on one line of standard error, an input that fails the schema exits 2 (never a
-decision), a valid one gets a decision (never 3), and no terminal control character reaches a
-table or a markdown document.
+Fed to `exportctl decide` and `exportctl validate`, and as lines to `exportctl batch`: mutations
+of the examples (a key dropped, a value of the wrong type, null or empty, codes in lower case,
+control characters and escape sequences in names, bills of materials nested up to 150 levels
+deep), arbitrary JSON values, and bytes (JSON cut short, non-UTF-8 bytes, noise). Then junk for
+`--opa-url`, `--format`, `--explain`, `--chunk-size` and `--workers`. The properties: no
+traceback, every exit code in the contract (0, 1, 2, 3, 4), a failure on one line of standard
+error, an input that fails the schema exits 2 (never a decision; in a batch, an error record), a
+valid one gets a decision (never 3), and no terminal control character reaches a table or a
+markdown document.
 """
 
 from __future__ import annotations
