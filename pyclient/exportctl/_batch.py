@@ -420,9 +420,10 @@ def _audit_of(record: Mapping[str, Any]) -> Audit | None:
 
 
 def _unrecorded(output: Path, resumed: Resumed, record: Path) -> dict[str, tuple[Audit, Any]]:
-    """The decisions in `output` that have no record in the audit log `record` (a run stopped
-    between writing them and recording them): their audit fields and what the record needs of
-    the decision, by transaction id."""
+    """The decisions in `output` that have no record in the audit log `record` (an earlier run
+    stopped between writing and recording them, or ran without `--record`): their audit fields
+    and what the record needs of the decision, by transaction id. Only the files of the days
+    from the first `decided_at` in `output` on are read."""
     audits = {tx: audit for tx, audit in resumed.decisions.items() if audit is not None}
     if not audits or not record.exists():
         missing = set(audits)
