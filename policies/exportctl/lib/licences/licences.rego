@@ -4,7 +4,8 @@
 #   Whether a licence the transferor holds covers an item classified to a control code: issued by an
 #   authority named in config.licence_issuers, valid on the transaction date (both ends inclusive),
 #   one of its control codes equal to or a dot-boundary prefix of the item's code, the destination
-#   among its destinations and every end user among its end users (an empty or absent list means any).
+#   among its destinations and every end user among its end users (an empty or absent list means any);
+#   a general licence does not cover a transfer to a party on a watch list that bars general licences.
 package exportctl.lib.licences
 
 import data.exportctl.config
@@ -15,12 +16,21 @@ import data.exportctl.lib.parties
 covering(tx, code) := sort([licence.id |
 	some licence in object.get(tx, "licenses", [])
 	_issued_by_authority(licence)
+	_type_allowed(licence, tx)
 	licence.valid_from <= tx.date
 	tx.date <= licence.valid_until
 	_covers_code(licence, code)
 	_covers_destination(licence, tx)
 	_covers_end_users(licence, tx)
 ])
+
+# A party on a watch list that bars general licences leaves only individual licences usable.
+_type_allowed(licence, _) if licence.type != "general"
+
+_type_allowed(licence, tx) if {
+	licence.type == "general"
+	count(parties.general_licence_bars(tx)) == 0
+}
 
 _issued_by_authority(licence) if upper(licence.issuer) in {upper(i) | some i in config.licence_issuers}
 

@@ -43,3 +43,12 @@ test_named_end_users_need_an_end_user_party if {
 	tx := object.remove(_tx("2026-03-02", _licence), ["parties"])
 	licences.covering(tx, "1C904.a.4") == []
 }
+
+test_a_general_licence_does_not_cover_a_watch_listed_party if {
+	general := object.union(_licence, {"type": "general", "end_users": []})
+	tx := _tx("2026-03-02", general)
+	licences.covering(tx, "1C904.a.4") == ["L-1"]
+	watched := object.union(tx, {"parties": [{"role": "end_user", "name": "SUBARU Corporation", "country": "JP"}], "destination": "JP", "licenses": [object.union(general, {"destinations": []})]})
+	licences.covering(watched, "1C904.a.4") == []
+	licences.covering(object.union(watched, {"licenses": [object.union(_licence, {"destinations": [], "end_users": []})]}), "1C904.a.4") == ["L-1"]
+}

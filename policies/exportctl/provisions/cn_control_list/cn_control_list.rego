@@ -164,3 +164,18 @@ warnings contains result.warning(rego.metadata.chain(), sprintf(
 	clause.complete == false
 	_in_force(ref)
 }
+
+# Who the parties are decides whether a listing reaches the transfer: absent, they are asked for
+# while a control listing in force could reach an item that is or may be a dual-use item.
+findings contains result.depends(rego.metadata.chain(), item.id, [{
+	"field": "parties",
+	"path": ["parties"],
+	"why": "dual-use items may not go to a party on the control list: name the consignee and end user so that they can be screened",
+}]) if {
+	some item in input.items
+	dual_use.possible(item, _listed_elements)
+	some ref, listing in parties.listings
+	listing.list == "control_list"
+	_in_force(ref)
+	dual_use.reaches(listing, item)
+}

@@ -44,7 +44,6 @@ test_does_not_prohibit[note] if {
 		"wholly owned by a listed entity": {"patch": {"parties": [{"role": "end_user", "name": "Sub", "country": "DE", "owners": [{"name": "Aveox", "share": 1}]}]}, "item": _dy_oxide},
 		"a watch-list party": {"patch": {"parties": [{"role": "end_user", "name": "SUBARU Corporation", "country": "JP"}]}, "item": _dy_oxide},
 		"no listed party": {"patch": {"parties": [{"role": "end_user", "name": "Example Inc.", "country": "US"}]}, "item": _dy_oxide},
-		"no parties": {"patch": {"parties": []}, "item": _dy_oxide},
 	}
 	_outcomes(_tx(tc.patch, tc.item)) == set()
 }
@@ -182,9 +181,22 @@ test_no_needs[note] if {
 	some note, tc in {
 		"before the listing date": {"patch": {"date": "2026-06-21"}, "item": {}},
 		"overseas transferor, foreign origin": {"patch": {"transferor": {"name": "MY Trader", "country": "MY"}}, "item": {"origin": "MY"}},
-		"no listed party": {"patch": {"parties": []}, "item": {}},
 	}
 	count(cn_control_list.findings) == 0 with input as _tx(tc.patch, tc.item)
+}
+
+test_asks_for_the_parties[note] if {
+	some note, tc in {
+		"no parties": {"patch": {"parties": []}, "item": _dy_oxide},
+		"parties absent, item unknown": {"patch": {"parties": null}, "item": {}},
+	}
+	[f] := [f | some f in cn_control_list.findings with input as object.filter(_tx(tc.patch, tc.item), [k | some k, v in _tx(tc.patch, tc.item); v != null])]
+	f.outcome == "insufficient_information"
+	[m.field | some m in f.missing] == ["parties"]
+}
+
+test_does_not_ask_for_parties_of_a_declared_non_dual_use_item if {
+	count(cn_control_list.findings) == 0 with input as _tx({"parties": []}, {"control_code": "not_listed"})
 }
 
 _mine(d) := {[r.item, r.outcome, r.clause] | some r in d.reasons; r.provision == "CN-LIST-01"}
