@@ -608,3 +608,22 @@ def test_a_kept_alive_connection_that_the_server_closed_is_opened_again() -> Non
 
     assert outcomes == ["not_required"] * 3
     assert len(connections) == 3
+
+
+def test_a_wrong_opa_binary_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("EXPORTCTL_OPA")}
+    missing = tmp_path / "no-such-opa"
+
+    with pytest.raises(EngineUnavailableError, match="cannot run .*no-such-opa"):
+        Sidecar(opa=str(missing)).start()
+    done = subprocess.run(
+        [str(EXPORTCTL), "decide", str(TB_MAGNET_FILE)],
+        capture_output=True,
+        env={**environment, "OPA_BIN": str(missing), "TMPDIR": str(tmp_path)},
+        timeout=60,
+    )
+
+    assert done.returncode == 3
+    assert done.stderr.decode().startswith("exportctl: error: cannot run ")
+    assert done.stderr.count(b"\n") == 1
+    assert list(tmp_path.iterdir()) == []
