@@ -255,6 +255,7 @@ def test_change_provisions_fall_back_to_the_changed_items() -> None:
         frozenset({("P-1", "1")}),
         frozenset(),
         frozenset(),
+        frozenset(),
     )
     head = Summary(
         "license_required",
@@ -263,8 +264,34 @@ def test_change_provisions_fall_back_to_the_changed_items() -> None:
         frozenset({("P-1", "1")}),
         frozenset(),
         frozenset(),
+        frozenset(),
     )
     change = Change("x.json", "X", "2026-01-01", "2026-01-01", base, head)
 
     assert change.items == []
     assert change.provisions == ["P-1"]
+
+
+def test_change_provisions_name_who_asks_for_a_new_missing_fact() -> None:
+    def summary(asking: frozenset[tuple[str, str]]) -> Summary:
+        facts = frozenset(("1", "category") for _ in asking)
+        return Summary(
+            "license_required",
+            "standard",
+            (("1", "license_required"),),
+            frozenset({("P-1", "1")}),
+            frozenset(),
+            facts,
+            asking,
+        )
+
+    change = Change(
+        "x.json",
+        "X",
+        "2026-01-01",
+        "2026-01-02",
+        summary(frozenset()),
+        summary(frozenset({("P-2", "1")})),
+    )
+
+    assert change.provisions == ["P-2"]

@@ -60,6 +60,8 @@ class Summary:
     """(provision, item) of every provision that matched but was not in force."""
     missing_facts: frozenset[Pair]
     """(item, field) of every missing fact."""
+    asking: frozenset[Pair]
+    """(provision, item) of every provision that asks for a missing fact."""
 
     @classmethod
     def of(cls, decision: Decision) -> Summary:
@@ -71,6 +73,7 @@ class Summary:
             reasons=frozenset((r.provision, r.item) for r in decision.reasons),
             not_applied=frozenset((n.provision, n.item) for n in decision.not_applied),
             missing_facts=frozenset((m.item, m.field) for m in decision.missing_facts),
+            asking=frozenset((m.provision, m.item) for m in decision.missing_facts if m.provision),
         )
 
 
@@ -107,12 +110,13 @@ class Change:
     def provisions(self) -> list[str]:
         """The provisions behind the change.
 
-        Those added to or removed from `reasons` or `not_applied`; when the change left both
-        sets alone (a licensing policy, say), the provisions that fired on the changed items.
+        Those added to or removed from `reasons`, `not_applied` or the provisions asking for
+        missing facts; when the change left them alone (a licensing policy, say), the provisions
+        that fired on the changed items.
         """
         moved = {
             provision
-            for part in ("reasons", "not_applied")
+            for part in ("reasons", "not_applied", "asking")
             for provision, _ in self.added(part) + self.removed(part)
         }
         if moved:

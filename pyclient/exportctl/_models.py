@@ -90,6 +90,8 @@ class MissingFact:
     """The transaction field to fill in."""
     why: str
     """What the policy needs it for."""
+    provision: str = ""
+    """The provision that asks for it (`SCHEMA` for a schema error), when the policy names one."""
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,12 @@ class Decision:
                     for entry in result.get("not_applied", ())
                 ),
                 missing_facts=tuple(
-                    MissingFact(item=fact["item"], field=fact["field"], why=fact["why"])
+                    MissingFact(
+                        item=fact["item"],
+                        field=fact["field"],
+                        why=fact["why"],
+                        provision=fact.get("provision", ""),
+                    )
                     for fact in result.get("missing_facts", ())
                 ),
                 warnings=tuple(result.get("warnings", ())),
