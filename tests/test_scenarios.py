@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from exportctl import OUTCOMES
+from exportctl import OUTCOMES, decide
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "tests" / "scenarios"
@@ -100,23 +100,8 @@ def schema_errors(validator: Draft202012Validator, instance: Any) -> list[str]:
 
 
 def _decide(tx: dict[str, Any], opa_url: str) -> dict[str, Any]:
-    """The decision dict OPA returned, via the exportctl client when it is installed."""
-    try:
-        from exportctl import decide  # type: ignore[attr-defined]
-    except ImportError:
-        decide = None
-    if decide is not None:
-        raw = decide(tx, opa_url=opa_url).raw
-    else:
-        import requests
-
-        response = requests.post(
-            f"{opa_url.rstrip('/')}/v1/data/exportctl/decision", json={"input": tx}, timeout=30
-        )
-        response.raise_for_status()
-        raw = response.json()
-    if isinstance(raw, dict) and "outcome" not in raw and "result" in raw:
-        raw = raw["result"]
+    """The decision dict OPA returned, through the exportctl client."""
+    raw = decide(tx, opa_url=opa_url).raw
     assert isinstance(raw, dict), f"OPA returned no decision: {raw!r}"
     return raw
 
