@@ -13,6 +13,10 @@ import data.exportctl.lib.items
 
 _annex := instruments.mofcom_2025_061.annex_1
 
+# METADATA
+# description: Annex 1 Part II as the instrument record states it.
+part_2_record := _annex.part_2
+
 _lists := {
 	"part_1": _annex.part_1.codes,
 	"part_2": _annex.part_2.codes,
@@ -286,7 +290,8 @@ _forms(line) := {items.entry(c).form | some c in items.classification(line).code
 # METADATA
 # description: >-
 #   The content computation of item i, the contract's de_minimis object: ratio, threshold,
-#   cn_content_value, item_value, currency, lines (ids counted), and remove_more_than (how much
+#   cn_content_value, item_value, currency, lines (ids counted), basis (the valuation reading,
+#   config.content_valuation), and remove_more_than (how much
 #   content must go, beyond this amount, for the item to fall below the threshold; 0 when below).
 content := {i: {
 	"ratio": cn / value,
@@ -295,6 +300,7 @@ content := {i: {
 	"item_value": value / units,
 	"currency": item.value.currency,
 	"lines": sort([line.id | some line in counted[i]]),
+	"basis": config.content_valuation.basis,
 	"remove_more_than": max([0, (cn * threshold.denominator) - (value * threshold.numerator)]) / (threshold.denominator * units),
 	"reaches_threshold": (cn * threshold.denominator) >= (value * threshold.numerator),
 } |

@@ -99,3 +99,12 @@ warnings contains result.warning(rego.metadata.chain(), sprintf(
 	cls := items.classification({"material": item.material})
 	cls.status == "listed"
 }
+
+# Where the cautious reading of a GAP decided the classification, the decision says so.
+warnings contains result.warning(rego.metadata.chain(), sprintf("item %s: %s %s", [item.id, code, _clause.interpretation_warning.text])) if {
+	some item in _in_scope
+	cls := items.classification(item)
+	cls.basis == "material"
+	some code in cls.codes
+	code in _clause.interpretation_warning.codes
+}

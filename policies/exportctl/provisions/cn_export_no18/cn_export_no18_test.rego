@@ -69,3 +69,9 @@ test_warns_when_not_listed_contradicts_material if {
 	contains(w.message, "matches listed entries 1C902.a.4")
 	w.clause == "mofcom_gac_2025_018/items_licence"
 }
+
+test_no_threshold_reading_is_warned_when_it_classified_the_item if {
+	[w] := [w | some w in cn_export_no18.warnings with input as _tx({"material": {"elements": ["Nd", "Fe", "B", "Dy"], "form": "magnet"}})]
+	startswith(w.message, "item 1: 1C905.a.4 classified as Tb- or Dy-containing NdFeB magnet material from its declared elements")
+	count(cn_export_no18.warnings) == 0 with input as _tx({"control_code": "1C905.a.4"})
+}

@@ -81,3 +81,24 @@ item_reports[input.items[i].id] := {"de_minimis": object.remove(annex1.content[i
 	i in annex1.part_2_item
 	annex1.content[i]
 }
+
+# Where the cautious reading of a GAP decided the requirement, the decision says so.
+warnings contains result.warning(rego.metadata.chain(), sprintf(
+	"item %s: the Chinese-origin content ratio (%v) was computed as the %s; no source gives the valuation basis of Art. 1(1) (config content_valuation)",
+	[input.items[i].id, annex1.content[i].ratio, annex1.content[i].basis],
+)) if {
+	some i in _made_abroad
+	i in annex1.part_2_item
+	annex1.content[i].reaches_threshold
+}
+
+warnings contains result.warning(rego.metadata.chain(), sprintf("item %s: %s %s", [input.items[i].id, code, annex1.part_2_record.interpretation_warning.text])) if {
+	some i in _made_abroad
+	i in annex1.part_2_item
+	not _below_threshold(i)
+	some code in items.classification(input.items[i]).codes
+	some widened in annex1.part_2_record.interpretation_warning.codes
+	items.within(code, widened)
+}
+
+_below_threshold(i) if not annex1.content[i].reaches_threshold

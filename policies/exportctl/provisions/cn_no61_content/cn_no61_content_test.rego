@@ -78,3 +78,19 @@ test_unknown_chinese_line_matters_only_below_threshold if {
 	above := {"material": _magnet, "bom": [object.union(paste, {"bom": _bom(1.5)})]}
 	{f.outcome | some f in cn_no61_content.findings} == {"license_required"} with input as _tx("KR", "US", above)
 }
+
+test_the_valuation_basis_is_warned_when_the_rule_fires if {
+	ws := {w.message | some w in cn_no61_content.warnings with input as _tx("KR", "US", {"material": _magnet, "bom": _bom(1)})}
+	some w in ws
+	contains(w, "was computed as the sum of the Chinese-origin Part I lines")
+	count(cn_no61_content.warnings) == 0 with input as _tx("KR", "US", {"material": _magnet, "bom": _bom(0.5)})
+}
+
+test_the_wider_reading_of_part_2_targets_is_warned if {
+	target := {"material": {"elements": ["Tb"], "form": "target"}, "bom": [{"id": "A.1", "origin": "CN", "material": {"elements": ["Tb"], "form": "metal"}, "value": {"amount": 2, "currency": "USD"}}]}
+	ws := [w.message | some w in cn_no61_content.warnings with input as _tx("KR", "US", target)]
+	some w in ws
+	contains(w, "is a Part II item only on the cautious reading")
+	below := json.patch(target, [{"op": "replace", "path": "/bom/0/value/amount", "value": 0.1}])
+	count(cn_no61_content.warnings) == 0 with input as _tx("KR", "US", below)
+}

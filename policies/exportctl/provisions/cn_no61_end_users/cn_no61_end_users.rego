@@ -88,3 +88,16 @@ _needed := array.concat(
 		party.role in _clause.party_roles
 	],
 )
+
+# Only direct owners can be stated (legal-update-2026-12 D9): a consignee or end user given with no
+# owners may still be a branch or an indirect unit of a listed party.
+warnings contains result.warning(rego.metadata.chain(), sprintf(
+	"party %s (%s) is given with no owners: Art. 2 also reaches units held 50 %% or more by a listed party, and branches; a branch or an indirect holding is stated by naming the listed parent as an owner with its ultimate share",
+	[party.name, party.role],
+)) if {
+	some party in _parties
+	not party.owners
+	some _, required in no61.required
+	some ref in required.requires
+	clauses.status(ref, input.date).in_force
+}

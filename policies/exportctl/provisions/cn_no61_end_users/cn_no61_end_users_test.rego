@@ -64,3 +64,9 @@ test_a_name_beginning_with_a_listed_name_is_asked[name] if {
 		not contains(g.missing[0].why, "may be the")
 	}
 }
+
+test_a_party_without_owners_is_warned_that_indirect_holdings_count if {
+	[w] := [w | some w in cn_no61_end_users.warnings with input as _tx("2026-12-01", [{"role": "end_user", "name": "X", "country": "US", "military": false}])]
+	startswith(w.message, "party X (end_user) is given with no owners")
+	count(cn_no61_end_users.warnings) == 0 with input as _tx("2026-12-01", [{"role": "end_user", "name": "X", "country": "US", "military": false, "owners": [{"name": "Y", "share": 1}]}])
+}
