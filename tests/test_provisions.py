@@ -60,3 +60,19 @@ def test_a_bad_date_is_one_line_and_exit_2() -> None:
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0
     assert "--date" in result.output
+
+
+def test_the_review_date_and_its_age_are_shown(opa_url: str) -> None:
+    later = CliRunner().invoke(
+        app, ["provisions", "--date", "2026-12-02", "-f", "markdown", "--opa-url", opa_url]
+    )
+    assert later.exit_code == 0, later.output
+    reviewed = orjson.loads(
+        (Path(__file__).parents[1] / "policies/exportctl/config/data.json").read_bytes()
+    )["data_reviewed_on"]
+    assert f"Legal data reviewed on {reviewed}, " in later.stdout
+    assert "measures published after the review are not covered" in later.stdout
+    earlier = CliRunner().invoke(
+        app, ["provisions", "--date", reviewed, "-f", "markdown", "--opa-url", opa_url]
+    )
+    assert earlier.stdout.rstrip().endswith(f"Legal data reviewed on {reviewed}.")

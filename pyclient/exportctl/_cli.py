@@ -435,7 +435,7 @@ def provisions_command(
     import dataclasses
     import datetime
 
-    from exportctl._provisions import markdown_table, provisions
+    from exportctl._provisions import data_reviewed_on, markdown_table, provisions, review_note
 
     day = date or datetime.date.today().isoformat()
     try:
@@ -443,16 +443,18 @@ def provisions_command(
     except ValueError:
         _fail(f"--date: {day!r} is not a date (YYYY-MM-DD)", EXIT_USAGE)
     rows = provisions(day, opa_url)
+    note = review_note(data_reviewed_on(opa_url), day)
     if output_format is OutputFormat.json:
         typer.echo(orjson.dumps([dataclasses.asdict(p) for p in rows], option=orjson.OPT_INDENT_2))
+        typer.echo(printable(note), err=True)
     elif output_format is OutputFormat.markdown:
-        typer.echo(printable(markdown_table(rows, day)), nl=False)
+        typer.echo(printable(markdown_table(rows, day)) + "\n" + printable(note))
     else:
         from rich.console import Console
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(title=f"Provisions on {day}", show_lines=True)
+        table = Table(title=f"Provisions on {day}", caption=printable(note), show_lines=True)
         for column in (
             "provision",
             "title",

@@ -7,6 +7,7 @@ evaluated by OPA, so this view states exactly what the decisions apply.
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,6 +162,26 @@ def status_words(status: dict[str, Any]) -> str:
             return f"not yet in force, applies from {again}" if again else "not yet in force"
         case _:
             return "lapsed"
+
+
+REVIEWED_PATH = "/v1/data/exportctl/config/data_reviewed_on"
+
+
+def data_reviewed_on(opa_url: str | None = None) -> str:
+    """The day the legal data of the bundle that answers was last reviewed."""
+    return str(client_for(opa_url).query(REVIEWED_PATH, {})["result"])
+
+
+def review_note(reviewed_on: str, date: str) -> str:
+    """How old the legal data is on `date`, and what that means for it."""
+    days = (datetime.date.fromisoformat(date) - datetime.date.fromisoformat(reviewed_on)).days
+    if days <= 0:
+        return f"Legal data reviewed on {reviewed_on}."
+    plural = "" if days == 1 else "s"
+    return (
+        f"Legal data reviewed on {reviewed_on}, {days} day{plural} before {date}: "
+        "measures published after the review are not covered."
+    )
 
 
 def markdown_table(rows: list[Provision], date: str) -> str:
