@@ -116,6 +116,12 @@ def test_opa_errors_and_malformed_decisions_are_engine_errors(tmp_path: Path) ->
         (lambda tx: tx.update(items=[]), "items", "at least 1 item"),
         (lambda tx: tx["parties"][0].update(role="buyer"), "parties[0].role", '"buyer"'),
         (lambda tx: tx.update(destination=49), "destination", "must be a string, not integer"),
+        (
+            lambda tx: tx["parties"][0].update(militray=True),
+            "parties[0].militray",
+            "is not a field of the transaction schema (did you mean military?)",
+        ),
+        (lambda tx: tx.update(zzzz=1), "zzzz", "is not a field of the transaction schema"),
     ],
 )
 def test_bad_input_names_the_field(

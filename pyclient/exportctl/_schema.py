@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Iterable
@@ -140,7 +141,11 @@ def _describe(error: ValidationError) -> tuple[str, str]:
                 for name in instance
                 if name not in known and not any(re.search(p, name) for p in patterns)
             ]
-            return json_path([*path, extra[0]] if extra else path), "is not an allowed field"
+            if not extra:
+                return json_path(path), "has a field the transaction schema does not allow"
+            near = difflib.get_close_matches(extra[0], list(known), n=1, cutoff=0.75)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            return json_path([*path, extra[0]]), f"is not a field of the transaction schema{hint}"
         case "type":
             wanted = " or ".join(expected) if isinstance(expected, list) else expected
             return json_path(path), f"must be {_article(wanted)}, not {_json_type(instance)}"
