@@ -12,14 +12,14 @@ import data.exportctl.schemas
 
 # METADATA
 # description: >-
-#   The schema errors of the transaction, each {field, why}: field as the client names it
+#   The schema errors of the transaction, sorted (the checker's own order varies), each {field, why}: field as the client names it
 #   (items[0].value.amount), why in plain words.
 errors := [{"field": "(transaction)", "why": "must be a JSON object"}] if {
 	not is_object(input)
-} else := [_error(e) |
+} else := sort([_error(e) |
 	some e in json.match_schema(input, schemas.transaction)[1]
 	not e.type in _aggregates
-]
+])
 
 # Errors that only repeat that a sub-schema failed: the failing fields are reported themselves.
 _aggregates := {"number_all_of", "number_any_of", "number_one_of"}

@@ -79,3 +79,13 @@ test_an_input_that_is_not_an_object[note] if {
 test_an_error_about_the_whole_transaction if {
 	validation._field({"field": "(Root)", "type": "number_not", "desc": "d"}) == "(transaction)"
 }
+
+test_year_0000_is_no_date if {
+	[e] := validation.errors with input as object.union(_tx, {"date": "0000-01-01"})
+	e.field == "date"
+}
+
+test_errors_come_in_one_order if {
+	errors := validation.errors with input as object.union(_tx, {"zz": 1, "aa": 2, "mm": 3})
+	[e.field | some e in errors] == ["aa", "mm", "zz"]
+}
