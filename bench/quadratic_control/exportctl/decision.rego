@@ -12,6 +12,9 @@ _lines := [line |
 	line.origin
 ]
 
+# The revision of the bundle that serves it, as the real decision reports it (the client checks it).
+_revision := [b.manifest.revision | some b in data.system.bundles][0]
+
 decision := {
 	"transaction_id": input.id,
 	"date": input.date,
@@ -21,7 +24,7 @@ decision := {
 	"not_applied": [],
 	"missing_facts": [],
 	"warnings": [],
-	"policy": {"revision": "quadratic-control", "data_reviewed_on": input.date},
+	"policy": {"revision": _revision, "data_reviewed_on": input.date},
 	"same_origin_pairs": count([1 |
 		some a in _lines
 		some b in _lines
