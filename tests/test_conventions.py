@@ -1,15 +1,19 @@
-"""Every provision package carries the METADATA its reasons and the docs are built from.
+"""One name per provision, checked: folder, package and id all follow from the clause it applies.
 
-A provision without `custom.id` or `custom.clause` would produce no findings at all (the result
-helpers read them), so a missing annotation is a silent "no licence needed". Its shape and the
-clause it names are checked in test_record_schemas.py (schemas/provision-metadata.schema.json);
-this test checks that the ids are unique.
+A provision applying clause `<clause>` of instrument record `<instrument>` lives in
+`policies/exportctl/provisions/<instrument>/<clause>/provision.rego` (its tests beside it in
+`provision_test.rego`), is package `exportctl.provisions.<instrument>.<clause>`, and has the id
+`<instrument>/<clause>` (METADATA `custom.id`), the clause reference lib/clauses resolves. Former
+ids stay in `custom.aliases`, since decisions and audit logs carry them. The METADATA shape and
+that the clause exists are checked in test_record_schemas.py
+(schemas/provision-metadata.schema.json).
 """
 
 from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -17,14 +21,11 @@ from exportctl._paths import opa_binary
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICIES = ROOT / "policies"
-PROVISIONS = sorted(
-    path
-    for path in (POLICIES / "exportctl" / "provisions").glob("*/*.rego")
-    if not path.name.endswith("_test.rego")
-)
+PROVISIONS = POLICIES / "exportctl" / "provisions"
 
 
-def _package_annotations() -> dict[str, dict[str, object]]:
+def _package_annotations() -> dict[Path, dict[str, Any]]:
+    """Package METADATA of every provision file, by path relative to policies/."""
     inspected = subprocess.run(
         [opa_binary(), "inspect", "--annotations", "--format", "json", "."],
         cwd=POLICIES,
@@ -34,18 +35,35 @@ def _package_annotations() -> dict[str, dict[str, object]]:
     found = {}
     for entry in orjson.loads(inspected.stdout)["annotations"]:
         annotations = entry.get("annotations", {})
-        if annotations.get("scope") == "package":
-            found[Path(entry["location"]["file"]).name] = annotations
+        path = entry["location"]["file"]
+        if annotations.get("scope") == "package" and "/provisions/" in path:
+            found[Path(path)] = {**annotations, "package": entry["path"]}
     return found
 
 
 ANNOTATIONS = _package_annotations()
 
 
-def test_provision_ids_are_unique() -> None:
-    ids = [
-        a["custom"]["id"]
-        for a in ANNOTATIONS.values()
-        if isinstance(a.get("custom"), dict) and "id" in a["custom"]
-    ]
-    assert len(ids) == len(set(ids)) == len(PROVISIONS)
+def test_every_provision_folder_holds_a_provision_and_its_tests() -> None:
+    folders = sorted(p.parent for p in PROVISIONS.rglob("*.rego"))
+    assert folders, "no provisions found"
+    for folder in folders:
+        names = sorted(p.name for p in folder.glob("*.rego"))
+        assert names == ["provision.rego", "provision_test.rego"], folder
+        assert folder.parent.parent == PROVISIONS, f"{folder}: not provisions/<instrument>/<clause>"
+
+
+def test_folder_package_and_id_follow_from_the_clause() -> None:
+    assert len(ANNOTATIONS) == len(list(PROVISIONS.rglob("provision.rego")))
+    for path, metadata in ANNOTATIONS.items():
+        instrument, clause = path.parent.parent.name, path.parent.name
+        assert path.name == "provision.rego", path
+        assert metadata["custom"]["id"] == f"{instrument}/{clause}", path
+        package = [p["value"] for p in metadata["package"]]
+        assert package == ["data", "exportctl", "provisions", instrument, clause], path
+
+
+def test_ids_and_aliases_name_one_provision_each() -> None:
+    names = [a["custom"]["id"] for a in ANNOTATIONS.values()]
+    names += [alias for a in ANNOTATIONS.values() for alias in a["custom"]["aliases"]]
+    assert len(names) == len(set(names))

@@ -63,6 +63,8 @@ def test_an_added_record_changes_the_decision(
     with Sidecar(policies) as opa:
         decision = decide(KR_MOTOR, opa_url=opa.url)
     assert decision.outcome == "not_required"
-    [not_applied] = [n for n in decision.not_applied if n.provision == "CN-REE-0061-01"]
+    [not_applied] = [
+        n for n in decision.not_applied if n.provision == "mofcom_2025_061/content_rule"
+    ]
     assert because in not_applied.because
     assert not_applied.would_apply_from == would_apply_from

@@ -92,9 +92,11 @@ def test_raising_the_threshold_flips_the_content_rule_cases(threshold_clone: Pat
     for name in BETWEEN_01_AND_1_PCT:
         change = changes[name]
         assert change["outcome"] == {"base": "license_required", "head": "not_required"}, name
-        assert {"provision": "CN-REE-0061-01", "item": "1"} in change["reasons"]["removed"]
+        assert {"provision": "mofcom_2025_061/content_rule", "item": "1"} in change["reasons"][
+            "removed"
+        ]
         assert change["reasons"]["added"] == []
-        assert change["provisions"][0]["id"] == "CN-REE-0061-01"
+        assert change["provisions"][0]["id"] == "mofcom_2025_061/content_rule"
         assert change["provisions"][0]["title"].startswith("Foreign-made magnets")
     # Below 0.1 % stays below 1 %; only No. 61 provisions are behind any change.
     assert "no61_content/just-below-threshold.json" not in changes
@@ -109,11 +111,17 @@ def test_revision_diff_as_markdown_and_text(threshold_clone: Path) -> None:
     assert markdown.returncode == text.returncode == 1
     assert markdown.stdout.startswith("## exportctl diff: HEAD~1 (")
     assert "| license_required → **not_required** |" in markdown.stdout
-    assert "| `CN-REE-0061-01` | Foreign-made magnets" in markdown.stdout
-    assert "removed reason `CN-REE-0061-01` on item `1`: Foreign-made magnets" in markdown.stdout
+    assert "| `mofcom_2025_061/content_rule` | Foreign-made magnets" in markdown.stdout
+    assert (
+        "removed reason `mofcom_2025_061/content_rule` on item `1`: Foreign-made magnets"
+        in markdown.stdout
+    )
     assert "no61_content/chinese-magnet-line-with-bom.json" in text.stdout
     assert "outcome           license_required → not_required" in text.stdout
-    assert "- reason          CN-REE-0061-01 on item 1: Foreign-made magnets" in text.stdout
+    assert (
+        "- reason          mofcom_2025_061/content_rule on item 1: Foreign-made magnets"
+        in text.stdout
+    )
 
 
 def test_no_change_exits_0(threshold_clone: Path, tmp_path: Path) -> None:
@@ -145,8 +153,9 @@ def test_the_end_of_the_no_70_window_brings_no_61_back() -> None:
     came_back = [
         c
         for c in report["changes"]
-        if {"provision": "CN-REE-0061-01", "item": "1"} in c["reasons"]["added"]
-        and {"provision": "CN-REE-0061-01", "item": "1"} in c["not_applied"]["removed"]
+        if {"provision": "mofcom_2025_061/content_rule", "item": "1"} in c["reasons"]["added"]
+        and {"provision": "mofcom_2025_061/content_rule", "item": "1"}
+        in c["not_applied"]["removed"]
     ]
     assert came_back
     for change in came_back:
@@ -156,7 +165,11 @@ def test_the_end_of_the_no_70_window_brings_no_61_back() -> None:
     assert flipped["licensing_policy"] == {"base": None, "head": "standard"}
     # Measures outside No. 70 did not move across that night.
     behind = {p["id"] for c in report["changes"] for p in c["provisions"]}
-    assert not behind & {"CN-REE-0018-01", "CN-LIST-01", "CN-US-0046-02"}
+    assert not behind & {
+        "mofcom_gac_2025_018/items_licence",
+        "state_council_2024_792/control_list",
+        "mofcom_2024_046/ga_ge_sb_superhard",
+    }
 
 
 def test_date_diff_as_markdown(tmp_path: Path) -> None:
@@ -181,9 +194,10 @@ def test_date_diff_as_markdown(tmp_path: Path) -> None:
     assert "decisions changed**" in out
     assert "| transaction | date | outcome | licensing policy | provisions |" in out
     assert "| not_required → **license_required** |" in out
-    assert "| `CN-REE-0061-01` | Foreign-made magnets" in out
-    assert "+`CN-REE-0061-01`, −`CN-REE-0061-01` (not applied)" in out or (
-        "−`CN-REE-0061-01` (not applied), +`CN-REE-0061-01`" in out
+    assert "| `mofcom_2025_061/content_rule` | Foreign-made magnets" in out
+    assert (
+        "+`mofcom_2025_061/content_rule`, −`mofcom_2025_061/content_rule` (not applied)" in out
+        or ("−`mofcom_2025_061/content_rule` (not applied), +`mofcom_2025_061/content_rule`" in out)
     )
     assert "<details>" in out and out.rstrip().endswith("</details>")
 

@@ -22,7 +22,12 @@ def test_readme_provisions_table_is_current(opa_url: str) -> None:
 
 def test_every_provision_is_in_the_readme(opa_url: str) -> None:
     block = provisions_block(opa_url)
-    for provision_id in ("CN-REE-0018-01", "CN-REE-0061-01", "CN-LIST-01", "CN-TECH-2023-01"):
+    for provision_id in (
+        "mofcom_gac_2025_018/items_licence",
+        "mofcom_2025_061/content_rule",
+        "state_council_2024_792/control_list",
+        "mofcom_most_2023_057/rare_earth_technologies",
+    ):
         assert f"`{provision_id}`" in block
 
 
@@ -45,7 +50,7 @@ def test_provisions_reference_has_a_section_per_provision(opa_url: str) -> None:
 
 def test_scenario_cases_are_found_by_provision() -> None:
     cases = scenario_cases()
-    content = cases["CN-REE-0061-01"]
+    content = cases["mofcom_2025_061/content_rule"]
     fires = {c.path for c in content.fires}
     assert "no61_content/chinese-magnet-line-with-bom.json" in fires
     assert "official_no61/s10-14-dy-exactly-0.1pct-during-suspension.json" in {

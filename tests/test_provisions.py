@@ -21,8 +21,8 @@ def test_json_gives_every_provision_with_its_status_on_the_day(opa_url: str) -> 
     )
     assert result.exit_code == 0, result.output
     rows = {row["id"]: row for row in orjson.loads(result.stdout)}
-    assert rows["CN-REE-0018-01"]["state"] == "in_force"
-    content = rows["CN-REE-0061-01"]
+    assert rows["mofcom_gac_2025_018/items_licence"]["state"] == "in_force"
+    content = rows["mofcom_2025_061/content_rule"]
     assert content["state"] == "suspended"
     assert content["would_apply_from"] == "2026-11-11"
     assert content["status"] == "suspended, applies again from 2026-11-11"
@@ -31,14 +31,14 @@ def test_json_gives_every_provision_with_its_status_on_the_day(opa_url: str) -> 
     before = CliRunner().invoke(
         app, ["provisions", "--date", "2026-01-05", "-f", "json", "--opa-url", opa_url]
     )
-    japan = {row["id"]: row for row in orjson.loads(before.stdout)}["CN-JP-2026-01"]
+    japan = {row["id"]: row for row in orjson.loads(before.stdout)}["mofcom_2026_001/military_ban"]
     assert (japan["state"], japan["would_apply_from"]) == ("not_yet_in_force", "2026-01-06")
 
 
 def test_table_and_markdown_as_a_real_subprocess(sidecar: Sidecar) -> None:
     for output_format, marker in (
         ("table", "Provisions on 2026-12-01"),
-        ("markdown", "| `CN-LIST-01` |"),
+        ("markdown", "| `state_council_2024_792/control_list` |"),
     ):
         done = subprocess.run(
             [str(EXPORTCTL), "provisions", "--date", "2026-12-01", "-f", output_format],
@@ -76,3 +76,20 @@ def test_the_review_date_and_its_age_are_shown(opa_url: str) -> None:
         app, ["provisions", "--date", reviewed, "-f", "markdown", "--opa-url", opa_url]
     )
     assert earlier.stdout.rstrip().endswith(f"Legal data reviewed on {reviewed}.")
+
+
+def test_one_provision_by_its_id_or_an_earlier_id(opa_url: str) -> None:
+    def ids(name: str) -> list[str]:
+        result = CliRunner().invoke(
+            app, ["provisions", name, "--date", "2026-12-01", "-f", "json", "--opa-url", opa_url]
+        )
+        assert result.exit_code == 0, result.output
+        return [row["id"] for row in orjson.loads(result.stdout)]
+
+    expected = ["mofcom_2025_061/content_rule"]
+    assert ids("mofcom_2025_061/content_rule") == expected
+    assert ids("CN-REE-0061-01") == expected
+    assert ids("cn_no61_content") == expected
+    unknown = CliRunner().invoke(app, ["provisions", "CN-REE-9999-99", "--opa-url", opa_url])
+    assert unknown.exit_code == 2
+    assert "CN-REE-9999-99" in unknown.output

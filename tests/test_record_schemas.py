@@ -28,7 +28,7 @@ POLICIES = ROOT / "policies"
 EXPORTCTL = POLICIES / "exportctl"
 PROVISION_FILES = sorted(
     path.relative_to(POLICIES).as_posix()
-    for path in (EXPORTCTL / "provisions").glob("*/*.rego")
+    for path in (EXPORTCTL / "provisions").glob("*/*/provision.rego")
     if not path.name.endswith("_test.rego")
 )
 
@@ -182,7 +182,7 @@ def reference_errors(
         if "annex_1" in record:
             errors += _annex_errors(f"{record_id}: annex_1", record["annex_1"])
     refs = {"config: affiliate_share.reaches_through": config["affiliate_share"]["reaches_through"]}
-    refs |= {f"{path}: custom.clause": meta["custom"]["clause"] for path, meta in metadata.items()}
+    refs |= {f"{path}: custom.id": meta["custom"]["id"] for path, meta in metadata.items()}
     errors += [
         f"{where}: {ref} {NO_CLAUSE}"
         for where, ref in refs.items()
@@ -332,7 +332,7 @@ def test_unresolved_clause_references_fail() -> None:
     config = copy.deepcopy(CONFIG)
     config["affiliate_share"]["reaches_through"] = "mofcom_2025_061/end_user"
     path, meta = next(iter(METADATA.items()))
-    metadata = {**METADATA, path: {**meta, "custom": {**meta["custom"], "clause": "x/y"}}}
+    metadata = {**METADATA, path: {**meta, "custom": {**meta["custom"], "id": "x/y"}}}
     assert reference_errors(records, config, metadata) == [
         "mofcom_2024_046: clauses.military_users.dual_use_elements_from[0]: "
         "mofcom_gac_2023_023/no_such_clause is no clause of an instrument record",
@@ -343,7 +343,7 @@ def test_unresolved_clause_references_fail() -> None:
         "mofcom_2025_061: clauses.humanitarian.exempts: mofcom_2025_999 is no instrument record",
         "config: affiliate_share.reaches_through: "
         "mofcom_2025_061/end_user is no clause of an instrument record",
-        f"{path}: custom.clause: x/y is no clause of an instrument record",
+        f"{path}: custom.id: x/y is no clause of an instrument record",
     ]
 
 
@@ -375,10 +375,10 @@ def test_catalogue_window_and_threshold_checks_fail() -> None:
 def test_misspelt_provision_metadata_fails() -> None:
     path, meta = next(iter(METADATA.items()))
     custom = dict(meta["custom"])
-    custom["clasue"] = custom.pop("clause")
+    custom["aliasses"] = custom.pop("aliases")
     errors = schema_errors(PROVISION, {**meta, "custom": custom})
-    assert any("'clause' is a required property" in e for e in errors), errors
-    assert any("'clasue' was unexpected" in e for e in errors), errors
+    assert any("'aliases' is a required property" in e for e in errors), errors
+    assert any("'aliasses' was unexpected" in e for e in errors), errors
 
 
 def test_provision_without_the_transaction_schema_fails() -> None:

@@ -295,7 +295,7 @@ def test_bad_transaction_is_refused_naming_the_path(case):
 # --- decisions --------------------------------------------------------------
 
 REASON = {
-    "provision": "CN-REE-0018-01",
+    "provision": "mofcom_gac_2025_018/items_licence",
     "title": "Licence for export of listed medium and heavy rare earths",
     "item": "1",
     "outcome": "license_required",

@@ -356,8 +356,17 @@ TRANSACTIONS: dict[str, dict[str, Any]] = {
 DE_MINIMIS_ITEMS = {("no61-content-technology-policy", "1"), ("no61-technology-unknown", "1")}
 
 # No. 61's licensing-policy clauses and exemption attach to an Art. 1 requirement for the same item.
-NO61_LIMBS = {"CN-REE-0061-01", "CN-REE-0061-02", "CN-REE-0061-03"}
-NO61_ATTACHED = {"CN-REE-0061-04", "CN-REE-0061-05", "CN-REE-0061-06", "CN-REE-0061-07"}
+NO61_LIMBS = {
+    "mofcom_2025_061/content_rule",
+    "mofcom_2025_061/technology_rule",
+    "mofcom_2025_061/origin_rule",
+}
+NO61_ATTACHED = {
+    "mofcom_2025_061/end_users",
+    "mofcom_2025_061/end_uses",
+    "mofcom_2025_061/case_by_case",
+    "mofcom_2025_061/humanitarian",
+}
 
 NAMES = sorted(TRANSACTIONS)
 

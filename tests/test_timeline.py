@@ -43,7 +43,7 @@ def test_terminal_lists_every_instrument_and_clause(opa_url: str, calendar: dict
         for name in record["clauses"]:
             assert f"  {name}" in result.output
     assert "data reviewed 2026-11-28 ▼" in result.output
-    assert "CN-REE-0061-01" in result.output
+    assert "mofcom_2025_061/content_rule" in result.output
     assert "suspends Nos. 55–58, 61, 62 of 2025" in result.output
     for word in ("announced", "pending", "in force", "suspended", "unconfirmed"):
         assert word in result.output
@@ -53,7 +53,7 @@ def test_terminal_glyphs_follow_the_calendar(opa_url: str) -> None:
     result = runner.invoke(app, ["timeline", "--opa-url", opa_url, "--width", "120"])
 
     content_rule = next(line for line in result.output.splitlines() if "content_rule" in line)
-    bar = content_rule.split("CN-REE-0061-01", 1)[1].strip()
+    bar = content_rule.split("mofcom_2025_061/content_rule", 1)[1].strip()
     # Announced, (pending), suspended for a year, then in force again, unconfirmed.
     assert bar.startswith("◆")
     assert "░" * 10 in bar

@@ -23,7 +23,7 @@ _policy_severity := ["presumption_of_denial", "case_by_case", "standard"]
 
 # Each finding is also a trace note, so `--explain notes` shows what every provision found.
 _findings contains object.union(f, {"status": status}) if {
-	some f in data.exportctl.provisions[_].findings
+	some f in data.exportctl.provisions[_][_].findings
 	status := _status(f)
 	trace(sprintf("%s on item %s: %s (%s)", [f.provision, f.item, f.outcome, object.get(status, "because", "in force")]))
 }
@@ -124,7 +124,7 @@ _warnings contains sprintf(
 }
 
 _warnings contains w.message if {
-	some w in data.exportctl.provisions[_].warnings
+	some w in data.exportctl.provisions[_][_].warnings
 	clauses.status(w.clause, input.date).in_force
 }
 
@@ -143,7 +143,7 @@ _items := [object.union_n(array.concat(
 		"outcome": _item_outcome(item.id),
 		"reasons": [r | some r in _reasons; r.item == item.id],
 	}],
-	[report | report := data.exportctl.provisions[_].item_reports[item.id]],
+	[report | report := data.exportctl.provisions[_][_].item_reports[item.id]],
 )) |
 	some item in input.items
 ]

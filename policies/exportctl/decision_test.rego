@@ -27,7 +27,7 @@ test_listed_export_needs_licence if {
 	d.outcome == "license_required"
 	d.licensing_policy == "standard"
 	d.transaction_id == "T-1"
-	[r.provision | some r in d.reasons] == ["CN-REE-0018-01"]
+	[r.provision | some r in d.reasons] == ["mofcom_gac_2025_018/items_licence"]
 	d.reasons[0].citation.instrument == "MOFCOM/GAC Announcement No. 18 of 2025"
 	d.items[0].outcome == "license_required"
 	d.policy == {"revision": "unbundled", "data_reviewed_on": "2026-11-28"}
@@ -42,7 +42,7 @@ test_effective_date_boundary[date] if {
 test_before_effect_is_not_applied if {
 	d := exportctl.decision with input as _tx("2025-04-03", [_magnet("1")])
 	d.reasons == []
-	d.not_applied[0].provision == "CN-REE-0018-01"
+	d.not_applied[0].provision == "mofcom_gac_2025_018/items_licence"
 	d.not_applied[0].would_apply_from == "2025-04-04"
 	not d.licensing_policy
 }
@@ -67,7 +67,7 @@ test_missing_fact_is_insufficient if {
 	d := exportctl.decision with input as _tx("2026-03-02", [{"id": "2", "origin": "CN", "hs_code": "8505111000"}])
 	d.outcome == "insufficient_information"
 	d.missing_facts[0].field == "control_code"
-	d.missing_facts[0].provision == "CN-REE-0018-01"
+	d.missing_facts[0].provision == "mofcom_gac_2025_018/items_licence"
 }
 
 test_an_invalid_transaction_is_decided_by_no_provision if {
@@ -137,10 +137,10 @@ _reexport(date, extra) := object.union(
 test_humanitarian_exemption_exempts_no61_only if {
 	d := exportctl.decision with input as _reexport("2025-10-20", {"end_use": {"categories": ["disaster_relief"]}})
 	d.outcome == "exempt"
-	{[r.provision, r.outcome] | some r in d.reasons} == {["CN-REE-0061-03", "exempt"], ["CN-REE-0061-07", "exempt"]}
+	{[r.provision, r.outcome] | some r in d.reasons} == {["mofcom_2025_061/origin_rule", "exempt"], ["mofcom_2025_061/humanitarian", "exempt"]}
 	some r in d.reasons
-	r.provision == "CN-REE-0061-03"
-	r.exempted_by == "CN-REE-0061-07"
+	r.provision == "mofcom_2025_061/origin_rule"
+	r.exempted_by == "mofcom_2025_061/humanitarian"
 }
 
 test_licensing_policy_is_most_severe if {
@@ -193,9 +193,9 @@ test_qualifying_provisions_follow_the_requirement[date] if {
 		"2026-01-01": {"in_force": false, "from": "2026-11-11"},
 	}
 	d := exportctl.decision with input as _reexport(date, {"end_use": {"categories": ["military"]}})
-	{r.provision | some r in d.reasons; r.provision == "CN-REE-0061-05"} == {"CN-REE-0061-05"} == tc.in_force
-	not_applied := {[n.provision, n.would_apply_from] | some n in d.not_applied; n.provision == "CN-REE-0061-05"}
-	not_applied == {["CN-REE-0061-05", tc.from] | not tc.in_force}
+	{r.provision | some r in d.reasons; r.provision == "mofcom_2025_061/end_uses"} == {"mofcom_2025_061/end_uses"} == tc.in_force
+	not_applied := {[n.provision, n.would_apply_from] | some n in d.not_applied; n.provision == "mofcom_2025_061/end_uses"}
+	not_applied == {["mofcom_2025_061/end_uses", tc.from] | not tc.in_force}
 }
 
 test_qualifying_provision_not_in_force_itself if {
@@ -203,7 +203,7 @@ test_qualifying_provision_not_in_force_itself if {
 	d := exportctl.decision with input as _reexport("2025-10-20", {"end_use": {"categories": ["military"]}})
 		with data.exportctl.instruments as fixture
 	some n in d.not_applied
-	n.provision == "CN-REE-0061-05"
+	n.provision == "mofcom_2025_061/end_uses"
 	n.would_apply_from == "2025-10-21"
 }
 
@@ -217,7 +217,7 @@ test_qualifying_provision_waits_for_its_requirement if {
 	d := exportctl.decision with input as _reexport("2025-11-01", {"items": [item], "end_use": {"categories": ["military"]}})
 	d.outcome == "not_required"
 	some n in d.not_applied
-	n.provision == "CN-REE-0061-05"
+	n.provision == "mofcom_2025_061/end_uses"
 	n.would_apply_from == "2026-11-11"
 	contains(n.because, "the requirement it qualifies (mofcom_2025_061/content_rule) is not in force")
 }
@@ -235,6 +235,6 @@ test_qualifying_provision_with_no_known_resumption if {
 	})
 		with data.exportctl.instruments as fixture
 	some n in d.not_applied
-	n.provision == "CN-REE-0061-05"
+	n.provision == "mofcom_2025_061/end_uses"
 	not n.would_apply_from
 }

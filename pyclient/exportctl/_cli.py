@@ -411,6 +411,13 @@ def bundle_command(
 
 @app.command("provisions")
 def provisions_command(
+    provision: Annotated[
+        str | None,
+        typer.Argument(
+            help="Only this provision: its id (instrument/clause) or an earlier id it had.",
+            show_default=False,
+        ),
+    ] = None,
     date: Annotated[
         str | None,
         typer.Option(
@@ -430,7 +437,8 @@ def provisions_command(
     force, suspended until ..., not yet in force, lapsed), read from the bundle's METADATA and
     its clause calendar.
 
-    Example: `exportctl provisions --date 2026-12-01 --format markdown`
+    Example: `exportctl provisions --date 2026-12-01 --format markdown`, or one provision by
+    its id or an earlier id: `exportctl provisions CN-REE-0061-01`
     """
     import dataclasses
     import datetime
@@ -443,6 +451,10 @@ def provisions_command(
     except ValueError:
         _fail(f"--date: {day!r} is not a date (YYYY-MM-DD)", EXIT_USAGE)
     rows = provisions(day, opa_url)
+    if provision is not None:
+        rows = [p for p in rows if provision == p.id or provision in p.aliases]
+        if not rows:
+            _fail(f"PROVISION: no provision has the id or earlier id {provision!r}", EXIT_USAGE)
     note = review_note(data_reviewed_on(opa_url), day)
     if output_format is OutputFormat.json:
         typer.echo(orjson.dumps([dataclasses.asdict(p) for p in rows], option=orjson.OPT_INDENT_2))

@@ -16,7 +16,7 @@ import tarfile
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ import orjson
 from exportctl._client import OpaClient
 from exportctl._models import Decision
 from exportctl._paths import policies_dir
-from exportctl._provisions import provision_metadata
+from exportctl._provisions import aliases, provision_metadata
 from exportctl._schema import validate_transaction
 from exportctl._sidecar import Sidecar
 from exportctl.errors import ExportCtlError, InputError
@@ -74,6 +74,19 @@ class Summary:
             not_applied=frozenset((n.provision, n.item) for n in decision.not_applied),
             missing_facts=frozenset((m.item, m.field) for m in decision.missing_facts),
             asking=frozenset((m.provision, m.item) for m in decision.missing_facts if m.provision),
+        )
+
+    def renamed(self, aliases: Mapping[str, str]) -> Summary:
+        """The summary with earlier provision ids replaced by today's, so a rename is no change."""
+
+        def rename(pairs: frozenset[Pair]) -> frozenset[Pair]:
+            return frozenset((aliases.get(provision, provision), item) for provision, item in pairs)
+
+        return replace(
+            self,
+            reasons=rename(self.reasons),
+            not_applied=rename(self.not_applied),
+            asking=rename(self.asking),
         )
 
 
@@ -343,7 +356,9 @@ def diff_revisions(
         if progress:
             progress(f"comparing {len(entries)} transactions: {base_rev} ({commit}) and {head_dir}")
         with Sidecar(base_dir) as base_opa, Sidecar(head_dir) as head_opa:
-            base = _decide_all(base_opa.url, (e.transaction for e in entries))
+            base_summaries, base_dates = _decide_all(base_opa.url, (e.transaction for e in entries))
+            renames = aliases(head_dir)
+            base = [s.renamed(renames) for s in base_summaries], base_dates
             head = _decide_all(head_opa.url, (e.transaction for e in entries))
             return DiffReport(
                 base=Side(f"{base_rev} ({commit})", base_opa.revision),

@@ -150,7 +150,7 @@ def provisions_reference(opa_url: str | None = None) -> str:
 
 def _reference_section(r: Reference, used: Exercised, day: str) -> list[str]:
     p = r.provision
-    instrument, clause = p.clause.split("/", 1)
+    instrument, clause = p.id.split("/", 1)
     record = f"policies/exportctl/instruments/{instrument}/data.json"
     out = [
         f'<a id="{_anchor(p.id)}"></a>',

@@ -39,7 +39,7 @@ class Reason:
     """A provision that fired for one item."""
 
     provision: str
-    """Stable provision id, e.g. `CN-REE-0061-01`."""
+    """Stable provision id, e.g. `mofcom_2025_061/content_rule`."""
     title: str
     """One-line title of the provision."""
     item: str

@@ -27,13 +27,13 @@ class Provision:
     """One provision of the bundle and its status on a date."""
 
     id: str
-    """Stable provision id, e.g. `CN-REE-0061-01` (METADATA `custom.id`)."""
+    """Stable provision id, e.g. `mofcom_2025_061/content_rule` (METADATA `custom.id`)."""
     title: str
     """METADATA title."""
     description: str
     """METADATA description."""
-    clause: str
-    """The instrument record and clause it applies, `instrument/clause`."""
+    aliases: tuple[str, ...]
+    """Earlier ids of the provision (METADATA `custom.aliases`), as older decisions carry them."""
     instrument: str
     """Citation of the instrument, e.g. `MOFCOM Announcement No. 61 of 2025`."""
     article: str
@@ -94,6 +94,15 @@ class Reference:
     """Why the record's `effective_from` is what it is, when the law does not say."""
 
 
+def aliases(policies: Path | None = None) -> dict[str, str]:
+    """Each earlier provision id (METADATA `custom.aliases`) and the id it is known by now."""
+    return {
+        alias: meta["custom"]["id"]
+        for meta in provision_metadata(policies)
+        for alias in meta["custom"].get("aliases", ())
+    }
+
+
 def provisions(date: str, opa_url: str | None = None) -> list[Provision]:
     """Every provision with its status on `date` (YYYY-MM-DD), sorted by id."""
     return [r.provision for r in references(date, opa_url)]
@@ -104,16 +113,16 @@ def references(date: str, opa_url: str | None = None) -> list[Reference]:
     calendar = client_for(opa_url).query(CALENDAR_PATH, {"date": date})["result"]
     rows = []
     for meta in provision_metadata():
-        clause = meta["custom"]["clause"]
+        clause = meta["custom"]["id"]
         record = calendar.get(clause)
         if record is None:
-            raise EngineError(f"provision {meta['custom']['id']} cites unknown clause {clause}")
+            raise EngineError(f"provision {clause} has no clause record {clause}")
         status = record["status"]
         provision = Provision(
             id=meta["custom"]["id"],
             title=meta["title"],
             description=" ".join(meta.get("description", "").split()),
-            clause=clause,
+            aliases=tuple(meta["custom"].get("aliases", ())),
             instrument=record["citation"]["instrument"],
             article=record["citation"]["article"],
             source=record["citation"]["url"],

@@ -146,7 +146,7 @@ def load_timeline(opa_url: str | None = None) -> Timeline:
     reviewed = Day.fromisoformat(client.query(REVIEWED_PATH, {})["result"])
     by_clause: dict[str, list[str]] = defaultdict(list)
     for meta in provision_metadata():
-        by_clause[meta["custom"]["clause"]].append(meta["custom"]["id"])
+        by_clause[meta["custom"]["id"]].append(meta["custom"]["id"])
     return build_timeline(calendar, reviewed, by_clause)
 
 

@@ -31,7 +31,7 @@ by_element(chain, clause, reached) := {result.finding(chain, item.id, "license_r
 	not _excluded(input.items[i], clause)
 	f := result.depends(chain, input.items[i].id, items.material_facts(i, sprintf(
 		"%s recognises its items by their elements: give the item's material or its control_code",
-		[result.provision(chain).custom.clause],
+		[result.provision(chain).custom.id],
 	)))
 }
 
@@ -54,7 +54,7 @@ by_category_or_code(chain, clause, reached) := {result.finding(chain, item.id, "
 		"path": ["items", i, "category"],
 		"why": sprintf(
 			"%s recognises its items by category or control code: give the item's category, or its control_code (not_listed if it is not a list item)",
-			[result.provision(chain).custom.clause],
+			[result.provision(chain).custom.id],
 		),
 	}])
 }

@@ -6,9 +6,9 @@
 package exportctl.lib.no61
 
 import data.exportctl.lib.items
-import data.exportctl.provisions.cn_no61_content
-import data.exportctl.provisions.cn_no61_origin
-import data.exportctl.provisions.cn_no61_technology
+import data.exportctl.provisions.mofcom_2025_061.content_rule
+import data.exportctl.provisions.mofcom_2025_061.origin_rule
+import data.exportctl.provisions.mofcom_2025_061.technology_rule
 
 # METADATA
 # description: >-
@@ -20,7 +20,7 @@ required[id] := {"requires": sort(refs), "facts": items.code_fact(item)} if {
 	some item in input.items
 	id := item.id
 	refs := {f.clause |
-		some f in ((cn_no61_content.findings | cn_no61_technology.findings) | cn_no61_origin.findings)
+		some f in ((content_rule.findings | technology_rule.findings) | origin_rule.findings)
 		f.item == id
 		f.outcome == "license_required"
 	}

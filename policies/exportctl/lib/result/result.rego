@@ -22,7 +22,7 @@ finding(chain, item, outcome, facts) := {
 	"provision": meta.custom.id,
 	"title": meta.title,
 	"description": meta.description,
-	"clause": meta.custom.clause,
+	"clause": meta.custom.id,
 	"item": item,
 	"outcome": outcome,
 	"facts": facts,
@@ -41,7 +41,7 @@ needs(chain, item, missing) := object.union(
 
 # METADATA
 # description: A warning sentence of the provision, shown while its clause is in force.
-warning(chain, message) := {"clause": provision(chain).custom.clause, "message": message}
+warning(chain, message) := {"clause": provision(chain).custom.id, "message": message}
 
 # METADATA
 # description: >-

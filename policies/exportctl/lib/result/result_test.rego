@@ -9,14 +9,14 @@ _chain := [
 		"annotations": {
 			"title": "T",
 			"description": "D",
-			"custom": {"id": "P-1", "clause": "law/one"},
+			"custom": {"id": "law/one"},
 		},
 	},
 ]
 
 test_finding_from_metadata if {
 	result.finding(_chain, "1", "license_required", {"a": 1}) == {
-		"provision": "P-1",
+		"provision": "law/one",
 		"title": "T",
 		"description": "D",
 		"clause": "law/one",
@@ -30,7 +30,7 @@ test_needs_is_insufficient_with_missing if {
 	f := result.needs(_chain, "1", [{"field": "value", "why": "w"}])
 	f.outcome == "insufficient_information"
 	f.missing == [{"field": "value", "why": "w"}]
-	f.provision == "P-1"
+	f.provision == "law/one"
 }
 
 test_warning_names_clause if {
