@@ -67,3 +67,44 @@ def test_ids_and_aliases_name_one_provision_each() -> None:
     names = [a["custom"]["id"] for a in ANNOTATIONS.values()]
     names += [alias for a in ANNOTATIONS.values() for alias in a["custom"]["aliases"]]
     assert len(names) == len(set(names))
+
+
+# --- dates and data through one door -------------------------------------------------------------
+
+EXPORTCTL = POLICIES / "exportctl"
+LIBRARIES = EXPORTCTL / "lib"
+INSTRUMENT_IDS = sorted(p.name for p in (EXPORTCTL / "instruments").iterdir() if p.is_dir())
+
+
+def _rego(folder: Path) -> dict[Path, str]:
+    """The policy files below `folder` (not their tests), by path relative to policies/."""
+    return {
+        p.relative_to(POLICIES): p.read_text()
+        for p in sorted(folder.rglob("*.rego"))
+        if not p.name.endswith("_test.rego")
+    }
+
+
+def test_only_the_clause_calendar_reads_the_instrument_records() -> None:
+    readers = [
+        path for path, text in _rego(EXPORTCTL).items() if "data.exportctl.instruments" in text
+    ]
+    assert readers == [Path("exportctl/lib/clauses/clauses.rego")]
+
+
+def test_no_library_imports_a_provision() -> None:
+    for path, text in _rego(LIBRARIES).items():
+        assert "data.exportctl.provisions" not in text, path
+
+
+def test_no_library_names_an_instrument() -> None:
+    # A library reads the clause it needs from the provision's METADATA or from config.
+    for path, text in _rego(LIBRARIES).items():
+        named = [i for i in INSTRUMENT_IDS if i in text]
+        assert named == [], f"{path} names {named}"
+
+
+def test_provisions_leave_dates_to_the_clause_calendar() -> None:
+    for path, text in _rego(PROVISIONS).items():
+        assert "input.date" not in text, f"{path}: ask lib/clauses (in_force, status) instead"
+        assert "time." not in text, path

@@ -182,6 +182,11 @@ def reference_errors(
         if "annex_1" in record:
             errors += _annex_errors(f"{record_id}: annex_1", record["annex_1"])
     refs = {"config: affiliate_share.reaches_through": config["affiliate_share"]["reaches_through"]}
+    refs |= {
+        f"config: no61_requirements.{name}": ref
+        for name, ref in config["no61_requirements"].items()
+        if name != "why"
+    }
     refs |= {f"{path}: custom.id": meta["custom"]["id"] for path, meta in metadata.items()}
     errors += [
         f"{where}: {ref} {NO_CLAUSE}"

@@ -6,7 +6,6 @@
 #   the timeline read this, so they state exactly what the decisions apply.
 package exportctl.calendar
 
-import data.exportctl.instruments
 import data.exportctl.lib.clauses
 
 # METADATA
@@ -22,11 +21,12 @@ clauses_on_date[ref] := object.union(
 	]),
 	{
 		"status": status,
-		"published_on": instruments[id].published_on,
-		"suspensions": [object.union(s, {"by": instruments[s.by].citation}) | some s in clauses.suspensions(ref)],
+		"published_on": clauses.instrument(id).published_on,
+		"suspensions": [object.union(s, {"by": clauses.instrument(s.by).citation}) | some s in clauses.suspensions(ref)],
 	},
 ) if {
-	some id, instrument in instruments
+	some id in clauses.instrument_ids
+	instrument := clauses.instrument(id)
 	some name, _ in instrument.clauses
 	ref := concat("/", [id, name])
 	record := clauses.record(ref)
@@ -50,7 +50,8 @@ timeline[id] := {
 	"clauses": {name: _life(concat("/", [id, name])) | some name, _ in instrument.clauses},
 	"imposes": _imposes(id),
 } if {
-	some id, instrument in instruments
+	some id in clauses.instrument_ids
+	instrument := clauses.instrument(id)
 }
 
 _life(ref) := object.union(
@@ -67,7 +68,7 @@ _days(ref) := sort(((_own_days(ref) | _suspension_days(ref)) | _repeal_days(ref)
 
 _own_days(ref) := {d |
 	record := clauses.record(ref)
-	some d in [instruments[record.instrument].published_on, record.effective_from, object.get(record, "effective_until", record.effective_from)]
+	some d in [clauses.instrument(record.instrument).published_on, record.effective_from, object.get(record, "effective_until", record.effective_from)]
 }
 
 _suspension_days(ref) := {s.from | some s in clauses.suspensions(ref)} | {clauses.day_after(s.through) |
@@ -76,7 +77,8 @@ _suspension_days(ref) := {s.from | some s in clauses.suspensions(ref)} | {clause
 }
 
 _repeal_days(ref) := {r.from |
-	some instrument in instruments
+	some id in clauses.instrument_ids
+	instrument := clauses.instrument(id)
 	some r in instrument.repeals
 	r.instrument == clauses.record(ref).instrument
 }
@@ -107,12 +109,12 @@ _next(starts, i) := {"until": starts[i + 1]} if {
 } else := {}
 
 _imposes(id) := sort(array.concat(
-	[_measure("suspension", s) | some s in instruments[id].suspends],
-	[_measure("repeal", r) | some r in instruments[id].repeals],
+	[_measure("suspension", s) | some s in clauses.instrument(id).suspends],
+	[_measure("repeal", r) | some r in clauses.instrument(id).repeals],
 ))
 
 _measure(kind, m) := object.union_n([
 	object.filter(m, ["instrument", "clauses", "from", "through"]),
-	{"kind": kind, "target": instruments[m.instrument].citation},
+	{"kind": kind, "target": clauses.instrument(m.instrument).citation},
 	{"until": clauses.day_after(t) | t := m.through},
 ])

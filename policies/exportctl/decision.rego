@@ -118,7 +118,7 @@ _warnings contains sprintf(
 ) if {
 	some r in _reasons
 	r.outcome == "license_required"
-	instrument := data.exportctl.instruments[split(r.clause, "/")[0]]
+	instrument := clauses.instrument(split(r.clause, "/")[0])
 	instrument.transition_period
 	input.contract_date < instrument.published_on
 }

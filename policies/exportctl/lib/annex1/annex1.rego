@@ -8,10 +8,12 @@
 package exportctl.lib.annex1
 
 import data.exportctl.config
-import data.exportctl.instruments
+import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 
-_annex := instruments.mofcom_2025_061.annex_1
+_content_rule := config.no61_requirements.content
+
+_annex := clauses.instrument(split(_content_rule, "/")[0]).annex_1
 
 # METADATA
 # description: Annex 1 Part II as the instrument record states it.
@@ -304,7 +306,7 @@ content := {i: {
 	"remove_more_than": max([0, (cn * threshold.denominator) - (value * threshold.numerator)]) / (threshold.denominator * units),
 	"reaches_threshold": (cn * threshold.denominator) >= (value * threshold.numerator),
 } |
-	threshold := instruments.mofcom_2025_061.clauses.content_rule.threshold
+	threshold := clauses.clause(_content_rule).threshold
 	units := config.money_units_per_currency_unit.value
 	some i, item in input.items
 	not missing[i]

@@ -10,6 +10,24 @@ package exportctl.lib.clauses
 import data.exportctl.instruments
 
 # METADATA
+# description: Every clause record, by reference "instrument/clause".
+all[ref] := c if {
+	some id, instrument in instruments
+	some name, c in instrument.clauses
+	ref := concat("/", [id, name])
+}
+
+# METADATA
+# description: >-
+#   An instrument record (citation, publication date, annexes, transition period, the suspensions
+#   and repeals it imposes), by id. The dates it carries are applied only by status below.
+instrument(id) := instruments[id]
+
+# METADATA
+# description: The ids of the instrument records.
+instrument_ids := {id | some id, _ in instruments}
+
+# METADATA
 # description: The clause record for a reference "instrument/clause", with its instrument's citation.
 record(ref) := object.union(clause(ref), {"ref": ref, "instrument": split(ref, "/")[0], "citation": citation(ref)})
 
@@ -96,6 +114,10 @@ status(ref, date) := {
 ) if {
 	count(_reasons_not_in_force(ref, date)) > 0
 } else := {"in_force": true, "state": "in_force", "warnings": _after_window_warnings(ref, date)}
+
+# METADATA
+# description: True when the clause applies on the transaction's date.
+in_force(ref) if status(ref, input.date).in_force
 
 _state(ref, date) := "suspended" if {
 	count(_covering(ref, date)) > 0

@@ -8,7 +8,7 @@
 package exportctl.lib.items
 
 import data.exportctl.catalogue
-import data.exportctl.instruments
+import data.exportctl.lib.clauses
 
 # METADATA
 # description: True for goods (the default kind); technology is handled by its own provisions.
@@ -139,8 +139,7 @@ within(code, listed) if startswith(code, concat("", [listed, "."]))
 #   The codes the encoded announcements match: every entry of a clause's `codes` in the instrument
 #   records (a code under `codes_unconfirmed` is recorded, not matched).
 encoded_codes := {entry.code |
-	some instrument in instruments
-	some clause in instrument.clauses
+	some clause in clauses.all
 	some entry in object.get(clause, "codes", [])
 }
 

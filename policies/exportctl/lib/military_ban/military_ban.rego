@@ -4,20 +4,22 @@
 #   The prohibitions on dual-use items for one country's military users (a party of that country
 #   marked military) and military uses (end use military with that destination), as a clause
 #   record states them (`country`, `binds_overseas_transferors`, `dual_use_elements_from`). Each
-#   such provision package passes its own METADATA chain and clause record.
+#   such provision package passes its own METADATA chain.
 package exportctl.lib.military_ban
 
 import data.exportctl.lib.dual_use
 import data.exportctl.lib.items
 import data.exportctl.lib.result
+import data.exportctl.lib.transfer
 
 # METADATA
-# description: The prohibited findings, and the classifications to ask for, under the clause `record`.
-findings(chain, record) := ({result.finding(chain, item.id, "prohibited", object.union(limb, {
-	"control_codes": sort(items.classification(item).codes),
-	"transferor_country": input.transferor.country,
-	"destination": input.destination,
-})) |
+# description: The prohibited findings, and the classifications to ask for, under the provision's clause.
+findings(chain) := _findings(chain, result.clause_of(chain))
+
+_findings(chain, record) := ({result.finding(chain, item.id, "prohibited", object.union(limb, object.union(
+	{"control_codes": sort(items.classification(item).codes)},
+	transfer.facts,
+))) |
 	some limb in _limbs(record)
 	some item in input.items
 	dual_use.reaches(record, item)

@@ -8,7 +8,6 @@
 package exportctl.lib.parties
 
 import data.exportctl.config
-import data.exportctl.instruments
 import data.exportctl.lib.clauses
 
 # METADATA
@@ -18,10 +17,8 @@ normalise(name) := concat(" ", regex.find_n(`[\p{L}\p{N}]+`, lower(name), -1))
 # METADATA
 # description: Every listing clause (a clause with `entities`), by reference "instrument/clause".
 listings[ref] := clause if {
-	some id, instrument in instruments
-	some name, clause in instrument.clauses
+	some ref, clause in clauses.all
 	clause.entities
-	ref := concat("/", [id, name])
 }
 
 # Each entity record carries its normalised names (`match_keys`, checked against `normalise` by the

@@ -6,6 +6,7 @@
 #   the decision, the generated docs and the Rego cannot drift apart.
 package exportctl.lib.result
 
+import data.exportctl.lib.clauses
 import data.exportctl.lib.facts
 
 # METADATA
@@ -15,6 +16,10 @@ provision(chain) := [a |
 	a := entry.annotations
 	a.custom.id
 ][0]
+
+# METADATA
+# description: The clause record the provision applies (its `custom.id`, "instrument/clause").
+clause_of(chain) := clauses.clause(provision(chain).custom.id)
 
 # METADATA
 # description: A finding that a provision gives `outcome` for item `item`, with the facts it used.

@@ -14,6 +14,10 @@ from_china if {
 }
 
 # METADATA
+# description: Who sends the items and where, as findings of a transfer record them.
+facts := {"transferor_country": input.transferor.country, "destination": input.destination}
+
+# METADATA
 # description: A transferor outside China sends the items to a country other than China.
 overseas if {
 	input.transferor.country != "CN"

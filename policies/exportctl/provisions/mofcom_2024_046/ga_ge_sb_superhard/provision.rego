@@ -19,17 +19,6 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.mofcom_2024_046.ga_ge_sb_superhard
 
-import data.exportctl.lib.clauses
 import data.exportctl.lib.listed_export
-import data.exportctl.lib.result
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.id)
-
-# An export from China to the clause's destination.
-_to_destination := {i |
-	input.transferor.country == "CN"
-	input.destination == _clause.destination
-	some i, _ in input.items
-}
-
-findings := listed_export.by_element(rego.metadata.chain(), _clause, _to_destination)
+findings := listed_export.by_element(rego.metadata.chain())

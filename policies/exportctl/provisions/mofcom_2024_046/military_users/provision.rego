@@ -18,8 +18,6 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.mofcom_2024_046.military_users
 
-import data.exportctl.lib.clauses
 import data.exportctl.lib.military_ban
-import data.exportctl.lib.result
 
-findings := military_ban.findings(rego.metadata.chain(), clauses.clause(result.provision(rego.metadata.chain()).custom.id))
+findings := military_ban.findings(rego.metadata.chain())

@@ -16,18 +16,6 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.mofcom_2025_061.case_by_case
 
-import data.exportctl.lib.clauses
 import data.exportctl.lib.no61
-import data.exportctl.lib.result
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.id)
-
-_end_uses := sort([c | some c in input.end_use.categories; c in _clause.end_uses])
-
-findings contains result.attached_finding(
-	rego.metadata.chain(), item, "license_required",
-	object.union({"end_uses": _end_uses}, required.facts), required.requires,
-) if {
-	count(_end_uses) > 0
-	some item, required in no61.required
-}
+findings := no61.by_end_use(rego.metadata.chain())

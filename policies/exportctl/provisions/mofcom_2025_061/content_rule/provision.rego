@@ -22,34 +22,22 @@ package exportctl.provisions.mofcom_2025_061.content_rule
 
 import data.exportctl.lib.annex1
 import data.exportctl.lib.items
+import data.exportctl.lib.no61
 import data.exportctl.lib.result
-import data.exportctl.lib.transfer
 
-_made_abroad contains i if {
-	transfer.overseas
-	some i, item in input.items
-	items.goods(item)
-	item.origin != "CN"
-}
-
-findings contains result.finding(rego.metadata.chain(), input.items[i].id, "license_required", object.union(
-	object.remove(annex1.content[i], ["reaches_threshold"]),
-	items.code_fact(input.items[i]),
-)) if {
-	some i in _made_abroad
-	i in annex1.part_2_item
-	annex1.content[i].reaches_threshold
+findings contains result.finding(rego.metadata.chain(), input.items[i].id, "license_required", facts) if {
+	some i, facts in no61.content
 }
 
 findings contains result.needs(rego.metadata.chain(), input.items[i].id, [m | some m in annex1.missing[i]]) if {
-	some i in _made_abroad
+	some i in no61.made_abroad
 	i in annex1.part_2_item
 	annex1.missing[i]
 }
 
 # Below the threshold on what is known, facts that could add content decide the answer.
 findings contains result.needs(rego.metadata.chain(), input.items[i].id, [m | some m in annex1.may_add_content[i]]) if {
-	some i in _made_abroad
+	some i in no61.made_abroad
 	i in annex1.part_2_item
 	not annex1.content[i].reaches_threshold
 	annex1.may_add_content[i]
@@ -60,7 +48,7 @@ findings contains result.needs(rego.metadata.chain(), input.items[i].id, [m | so
 findings contains result.needs(rego.metadata.chain(), input.items[i].id, sort([m |
 	some m in ({f | some f in annex1.assembly_facts(i)} | _content_facts(i))
 ])) if {
-	some i in _made_abroad
+	some i in no61.made_abroad
 	i in annex1.possibly_part_2_item
 }
 
@@ -68,18 +56,17 @@ _content_facts(i) := set() if {
 	annex1.content[i].reaches_threshold
 } else := object.get(annex1.missing, i, set()) | object.get(annex1.may_add_content, i, set())
 
-findings contains result.needs(rego.metadata.chain(), input.items[i].id, [{
-	"field": "control_code",
-	"why": "the item cannot be classified, so it may be an Annex 1 Part II item: give its control_code, material or bill of materials",
-}]) if {
-	some i in _made_abroad
-	i in annex1.unknown_item
+findings contains f if {
+	some f in no61.unclassified(
+		rego.metadata.chain(), no61.made_abroad,
+		"the item cannot be classified, so it may be an Annex 1 Part II item: give its control_code, material or bill of materials",
+	)
 }
 
 # METADATA
 # description: The contract's de_minimis object for each Part II item made abroad whose content was computed.
 item_reports[input.items[i].id] := {"de_minimis": object.remove(annex1.content[i], ["reaches_threshold"])} if {
-	some i in _made_abroad
+	some i in no61.made_abroad
 	i in annex1.part_2_item
 	annex1.content[i]
 }
@@ -89,13 +76,13 @@ warnings contains result.warning(rego.metadata.chain(), sprintf(
 	"item %s: the Chinese-origin content ratio (%v) was computed as the %s; no source gives the valuation basis of Art. 1(1) (config content_valuation)",
 	[input.items[i].id, annex1.content[i].ratio, annex1.content[i].basis],
 )) if {
-	some i in _made_abroad
+	some i in no61.made_abroad
 	i in annex1.part_2_item
 	annex1.content[i].reaches_threshold
 }
 
 warnings contains result.warning(rego.metadata.chain(), sprintf("item %s: %s %s", [input.items[i].id, code, annex1.part_2_record.interpretation_warning.text])) if {
-	some i in _made_abroad
+	some i in no61.made_abroad
 	i in annex1.part_2_item
 	not _below_threshold(i)
 	some code in items.classification(input.items[i]).codes

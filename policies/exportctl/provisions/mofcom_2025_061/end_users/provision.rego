@@ -23,7 +23,7 @@ import data.exportctl.lib.no61
 import data.exportctl.lib.parties
 import data.exportctl.lib.result
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.id)
+_clause := result.clause_of(rego.metadata.chain())
 
 _parties contains party if {
 	some party in input.parties
@@ -38,7 +38,7 @@ _grounds contains {"party": party.name, "role": party.role, "basis": "military_u
 _grounds contains object.union({"basis": m.list}, object.remove(m, ["list"])) if {
 	some party in _parties
 	some m in parties.matches(party)
-	clauses.status(m.clause, input.date).in_force
+	clauses.in_force(m.clause)
 }
 
 findings contains result.attached_finding(
@@ -64,7 +64,7 @@ findings contains object.union(
 	some item, required in no61.required
 	some party in _parties
 	some m in parties.possible_matches(party)
-	clauses.status(m.clause, input.date).in_force
+	clauses.in_force(m.clause)
 }
 
 _list_name := {"control_list": "control-list", "watch_list": "watch-list"}
@@ -99,7 +99,5 @@ warnings contains result.warning(rego.metadata.chain(), sprintf(
 )) if {
 	some party in _parties
 	not party.owners
-	some _, required in no61.required
-	some ref in required.requires
-	clauses.status(ref, input.date).in_force
+	no61.requirement_in_force
 }

@@ -16,25 +16,14 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.mofcom_2025_061.end_uses
 
-import data.exportctl.lib.clauses
 import data.exportctl.lib.no61
 import data.exportctl.lib.result
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.id)
-
-_end_uses := sort([c | some c in input.end_use.categories; c in _clause.end_uses])
-
-findings contains result.attached_finding(
-	rego.metadata.chain(), item, "license_required",
-	object.union({"end_uses": _end_uses}, required.facts), required.requires,
-) if {
-	count(_end_uses) > 0
-	some item, required in no61.required
-}
+findings := no61.by_end_use(rego.metadata.chain()) | _end_use_questions
 
 # The end use decides the policy (Arts. 3 and 4) and the humanitarian exemption: absent, it is
 # asked for while a No. 61 requirement it would qualify is in force.
-findings contains result.attached_depends(
+_end_use_questions contains result.attached_depends(
 	rego.metadata.chain(), item, [{
 		"field": "end_use.categories",
 		"path": ["end_use", "categories"],

@@ -18,11 +18,10 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.mofcom_2025_061.humanitarian
 
-import data.exportctl.lib.clauses
 import data.exportctl.lib.no61
 import data.exportctl.lib.result
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.id)
+_clause := result.clause_of(rego.metadata.chain())
 
 # Cautious reading (recorded in the clause's interpretation): every declared end use must be humanitarian.
 _humanitarian if {

@@ -19,40 +19,22 @@
 package exportctl.provisions.mofcom_2025_061.origin_rule
 
 import data.exportctl.lib.annex1
-import data.exportctl.lib.items
+import data.exportctl.lib.no61
 import data.exportctl.lib.result
-import data.exportctl.lib.transfer
 
-_chinese_origin contains i if {
-	transfer.overseas
-	some i, item in input.items
-	items.goods(item)
-	item.origin == "CN"
+findings contains result.finding(rego.metadata.chain(), input.items[i].id, "license_required", facts) if {
+	some i, facts in no61.origin
 }
 
-findings contains result.finding(rego.metadata.chain(), item.id, "license_required", object.union(
-	{"origin": item.origin, "annex_1_part": _part(i)},
-	items.code_fact(item),
-)) if {
-	some i in _chinese_origin
-	i in annex1.annex_1_item
-	item := input.items[i]
+findings contains f if {
+	some f in no61.unclassified(
+		rego.metadata.chain(), no61.chinese_origin,
+		"a Chinese-origin item that cannot be classified may be an Annex 1 item: give its control_code or material",
+	)
 }
-
-findings contains result.needs(rego.metadata.chain(), input.items[i].id, [{
-	"field": "control_code",
-	"why": "a Chinese-origin item that cannot be classified may be an Annex 1 item: give its control_code or material",
-}]) if {
-	some i in _chinese_origin
-	i in annex1.unknown_item
-}
-
-_part(i) := "part_2" if i in annex1.part_2_item
-
-_part(i) := "part_1" if not i in annex1.part_2_item
 
 findings contains result.needs(rego.metadata.chain(), input.items[i].id, annex1.assembly_facts(i)) if {
-	some i in _chinese_origin
+	some i in no61.chinese_origin
 	i in annex1.possibly_part_2_item
 	not i in annex1.unknown_item
 }

@@ -20,47 +20,27 @@
 package exportctl.provisions.mofcom_2025_061.technology_rule
 
 import data.exportctl.lib.annex1
-import data.exportctl.lib.clauses
-import data.exportctl.lib.items
+import data.exportctl.lib.no61
 import data.exportctl.lib.result
-import data.exportctl.lib.transfer
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.id)
-
-_annex_1_made_abroad contains i if {
-	transfer.overseas
-	some i in annex1.annex_1_item
-	items.goods(input.items[i])
-	input.items[i].origin != "CN"
-}
-
-findings contains result.finding(rego.metadata.chain(), item.id, "license_required", object.union(
-	{"technologies": used},
-	items.code_fact(item),
-)) if {
-	some i in _annex_1_made_abroad
-	item := input.items[i]
-	used := sort([t | some t in item.produced_with_cn_technologies; t in _clause.technologies])
-	count(used) > 0
+findings contains result.finding(rego.metadata.chain(), input.items[i].id, "license_required", facts) if {
+	some i, facts in no61.technology
 }
 
 findings contains result.needs(rego.metadata.chain(), input.items[i].id, [{
 	"field": "produced_with_cn_technologies",
 	"why": "an Annex 1 item made abroad needs a licence if Chinese-origin rare-earth technology was used anywhere in producing it: declare the technologies used, or [] for none",
 }]) if {
-	some i in _annex_1_made_abroad
+	some i in no61.made_abroad
+	i in annex1.annex_1_item
 	not "produced_with_cn_technologies" in object.keys(input.items[i])
 }
 
-findings contains result.needs(rego.metadata.chain(), item.id, [{
-	"field": "control_code",
-	"why": "the item cannot be classified, so it may be an Annex 1 item: give its control_code or material",
-}]) if {
-	transfer.overseas
-	some i in annex1.unknown_item
-	item := input.items[i]
-	items.goods(item)
-	item.origin != "CN"
+findings contains f if {
+	some f in no61.unclassified(
+		rego.metadata.chain(), no61.made_abroad,
+		"the item cannot be classified, so it may be an Annex 1 item: give its control_code or material",
+	)
 }
 
 # Not known to be an Annex 1 item, but possibly an assembly of a magnet: with Chinese technology
@@ -71,11 +51,9 @@ findings contains result.needs(rego.metadata.chain(), item.id, array.concat(
 		not "produced_with_cn_technologies" in object.keys(item)
 	],
 )) if {
-	transfer.overseas
-	some i in annex1.possibly_part_2_item
+	some i in no61.made_abroad
+	i in annex1.possibly_part_2_item
 	item := input.items[i]
-	items.goods(item)
-	item.origin != "CN"
 	_technology_possible(item)
 }
 
@@ -83,5 +61,5 @@ _technology_possible(item) if not "produced_with_cn_technologies" in object.keys
 
 _technology_possible(item) if {
 	some t in item.produced_with_cn_technologies
-	t in _clause.technologies
+	t in no61.technologies
 }

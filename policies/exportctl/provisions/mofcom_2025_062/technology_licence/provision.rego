@@ -20,51 +20,23 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.mofcom_2025_062.technology_licence
 
-import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
+import data.exportctl.lib.technology
 import data.exportctl.lib.transfer
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.id)
-
-_exported if {
-	transfer.from_china
-}
-
-# "Export" includes provision to a foreign organisation or individual inside China.
-_exported if {
-	input.transferor.country == "CN"
-	some party in object.get(input, "parties", [])
-	party.country != "CN"
-}
-
-_technology contains item if {
-	_exported
-	some item in input.items
-	item.kind == "technology"
-}
-
-findings contains result.finding(rego.metadata.chain(), item.id, "license_required", {
-	"control_code": item.control_code,
-	"transferor_country": input.transferor.country,
-	"destination": input.destination,
-}) if {
-	some item in _technology
+findings contains result.finding(rego.metadata.chain(), item.id, "license_required", object.union(
+	{"control_code": item.control_code},
+	transfer.facts,
+)) if {
+	some item in technology.exported_technology
 	some group in items.classification(item).groups
-	group in _clause.covers_groups
+	group in result.clause_of(rego.metadata.chain()).covers_groups
 }
 
-findings contains result.needs(rego.metadata.chain(), item.id, [{
-	"field": "control_code",
-	"why": "a technology exported from China may be a listed rare-earth technology (1E902): give its control-list classification (control_code, or not_listed)",
-}]) if {
-	some item in _technology
-	not item.control_code
-}
-
-# A technology sent without its kind reads as goods: where its code or areas say it may be a
-# technology, the kind is asked for.
-findings contains result.depends(rego.metadata.chain(), item.id, items.kind_facts(i, _clause.covers_groups)) if {
-	_exported
-	some i, item in input.items
+findings contains f if {
+	some f in technology.questions(
+		rego.metadata.chain(),
+		"a technology exported from China may be a listed rare-earth technology (1E902): give its control-list classification (control_code, or not_listed)",
+	)
 }

@@ -19,8 +19,6 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.mofcom_2026_001.military_ban
 
-import data.exportctl.lib.clauses
 import data.exportctl.lib.military_ban
-import data.exportctl.lib.result
 
-findings := military_ban.findings(rego.metadata.chain(), clauses.clause(result.provision(rego.metadata.chain()).custom.id))
+findings := military_ban.findings(rego.metadata.chain())

@@ -19,18 +19,13 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.mofcom_faq_2025_05.deep_processed
 
-import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
 import data.exportctl.lib.transfer
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.id)
+_clause := result.clause_of(rego.metadata.chain())
 
-findings contains result.finding(rego.metadata.chain(), item.id, "not_required", {
-	"category": item.category,
-	"transferor_country": input.transferor.country,
-	"destination": input.destination,
-}) if {
+findings contains result.finding(rego.metadata.chain(), item.id, "not_required", object.union({"category": item.category}, transfer.facts)) if {
 	transfer.from_china
 	some item in input.items
 	items.goods(item)

@@ -21,13 +21,6 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.mofcom_gac_2025_010.items_licence
 
-import data.exportctl.lib.clauses
 import data.exportctl.lib.listed_export
-import data.exportctl.lib.result
-import data.exportctl.lib.transfer
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.id)
-
-_from_china := {i | transfer.from_china; some i, _ in input.items}
-
-findings := listed_export.by_element(rego.metadata.chain(), _clause, _from_china)
+findings := listed_export.by_element(rego.metadata.chain())

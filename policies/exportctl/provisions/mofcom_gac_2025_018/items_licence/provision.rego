@@ -22,10 +22,11 @@ package exportctl.provisions.mofcom_gac_2025_018.items_licence
 import data.exportctl.catalogue
 import data.exportctl.lib.clauses
 import data.exportctl.lib.items
+import data.exportctl.lib.listed_export
 import data.exportctl.lib.result
 import data.exportctl.lib.transfer
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.id)
+_clause := result.clause_of(rego.metadata.chain())
 
 _deep_processed := clauses.clause("mofcom_faq_2025_05/deep_processed").categories
 
@@ -47,13 +48,7 @@ _faq_category_only(item) if {
 	not item.control_code
 }
 
-findings contains result.finding(rego.metadata.chain(), item.id, "license_required", {
-	"control_code": codes[0],
-	"control_codes": codes,
-	"classified_from": cls.basis,
-	"transferor_country": input.transferor.country,
-	"destination": input.destination,
-}) if {
+findings contains listed_export.by_group_finding(rego.metadata.chain(), item, cls.basis, codes) if {
 	some item in _in_scope
 	cls := items.classification(item)
 	cls.status == "listed"

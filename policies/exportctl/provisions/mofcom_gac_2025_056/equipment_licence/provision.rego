@@ -19,18 +19,13 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.mofcom_gac_2025_056.equipment_licence
 
-import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
 import data.exportctl.lib.transfer
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.id)
+_clause := result.clause_of(rego.metadata.chain())
 
-findings contains result.finding(rego.metadata.chain(), item.id, "license_required", {
-	"control_code": item.control_code,
-	"transferor_country": input.transferor.country,
-	"destination": input.destination,
-}) if {
+findings contains result.finding(rego.metadata.chain(), item.id, "license_required", object.union({"control_code": item.control_code}, transfer.facts)) if {
 	transfer.from_china
 	some item in input.items
 	items.goods(item)

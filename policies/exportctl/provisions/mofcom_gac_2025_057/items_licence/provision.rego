@@ -20,12 +20,12 @@
 package exportctl.provisions.mofcom_gac_2025_057.items_licence
 
 import data.exportctl.catalogue
-import data.exportctl.lib.clauses
 import data.exportctl.lib.items
+import data.exportctl.lib.listed_export
 import data.exportctl.lib.result
 import data.exportctl.lib.transfer
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.id)
+_clause := result.clause_of(rego.metadata.chain())
 
 _elements := {catalogue.groups[group].element | some group in _clause.covers_groups}
 
@@ -55,13 +55,7 @@ _classified(item) := {"basis": "category", "codes": codes} if {
 	cls := items.classification(item)
 }
 
-findings contains result.finding(rego.metadata.chain(), item.id, "license_required", {
-	"control_code": codes[0],
-	"control_codes": codes,
-	"classified_from": cls.basis,
-	"transferor_country": input.transferor.country,
-	"destination": input.destination,
-}) if {
+findings contains listed_export.by_group_finding(rego.metadata.chain(), item, cls.basis, codes) if {
 	some item in _in_scope
 	cls := _classified(item)
 	codes := sort(cls.codes)

@@ -21,55 +21,36 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.mofcom_most_2023_057.rare_earth_technologies
 
-import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
+import data.exportctl.lib.technology
 import data.exportctl.lib.transfer
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.id)
-
-_exported if {
-	transfer.from_china
-}
-
-_exported if {
-	input.transferor.country == "CN"
-	some party in object.get(input, "parties", [])
-	party.country != "CN"
-}
+_clause := result.clause_of(rego.metadata.chain())
 
 # The Catalogue predates 1E902: the code only recognises a rare-earth technology, its areas decide.
 _rare_earth_technology contains item if {
-	_exported
-	some item in input.items
-	item.kind == "technology"
+	some item in technology.exported_technology
 	some group in items.classification(item).groups
 	group in _clause.covers_groups
 }
 
 _areas(item) := object.get(item, "technology_areas", [])
 
-findings contains result.finding(rego.metadata.chain(), item.id, "prohibited", {
-	"classified_as": item.control_code,
-	"technology_areas": sort(areas),
-	"transferor_country": input.transferor.country,
-	"destination": input.destination,
-}) if {
+# A technology of prohibited areas is prohibited; one of other areas needs a licence.
+findings contains result.finding(rego.metadata.chain(), item.id, outcome, object.union(
+	{"classified_as": item.control_code, "technology_areas": sort(areas)},
+	transfer.facts,
+)) if {
 	some item in _rare_earth_technology
-	areas := {a | some a in _areas(item); a in _clause.prohibited_areas}
+	some outcome in ["prohibited", "license_required"]
+	areas := {a | some a in _areas(item); _outcome(a) == outcome}
 	count(areas) > 0
 }
 
-findings contains result.finding(rego.metadata.chain(), item.id, "license_required", {
-	"classified_as": item.control_code,
-	"technology_areas": sort(areas),
-	"transferor_country": input.transferor.country,
-	"destination": input.destination,
-}) if {
-	some item in _rare_earth_technology
-	areas := {a | some a in _areas(item); not a in _clause.prohibited_areas}
-	count(areas) > 0
-}
+_outcome(area) := "prohibited" if {
+	area in _clause.prohibited_areas
+} else := "license_required"
 
 findings contains result.needs(rego.metadata.chain(), item.id, [{
 	"field": "technology_areas",
@@ -84,19 +65,9 @@ findings contains result.needs(rego.metadata.chain(), item.id, [{
 
 # A technology leaving China with no classification may be a Catalogue technology, and No. 70
 # did not suspend the Catalogue: the classification is needed to clear it.
-findings contains result.needs(rego.metadata.chain(), item.id, [{
-	"field": "control_code",
-	"why": "a technology exported from China without a control-list classification may be a rare-earth technology of the Catalogue of Technologies Prohibited or Restricted from Export: give its control_code, or not_listed",
-}]) if {
-	_exported
-	some item in input.items
-	item.kind == "technology"
-	not item.control_code
-}
-
-# A technology sent without its kind reads as goods: where its code or areas say it may be a
-# technology, the kind is asked for.
-findings contains result.depends(rego.metadata.chain(), item.id, items.kind_facts(i, _clause.covers_groups)) if {
-	_exported
-	some i, item in input.items
+findings contains f if {
+	some f in technology.questions(
+		rego.metadata.chain(),
+		"a technology exported from China without a control-list classification may be a rare-earth technology of the Catalogue of Technologies Prohibited or Restricted from Export: give its control_code, or not_listed",
+	)
 }

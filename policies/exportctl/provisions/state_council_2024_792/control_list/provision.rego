@@ -32,8 +32,9 @@ import data.exportctl.lib.items
 import data.exportctl.lib.no61
 import data.exportctl.lib.parties
 import data.exportctl.lib.result
+import data.exportctl.lib.transfer
 
-_listed_elements := dual_use.elements(clauses.clause(result.provision(rego.metadata.chain()).custom.id))
+_listed_elements := dual_use.elements(result.clause_of(rego.metadata.chain()))
 
 _matches contains m if {
 	some m in parties.all_name_matches(input)
@@ -42,11 +43,10 @@ _matches contains m if {
 
 _facts(m, item) := object.union(
 	object.filter(m, ["party", "role", "entity", "via", "list"]),
-	object.union(object.filter(item, ["origin"]), {
-		"control_codes": sort(items.classification(item).codes),
-		"transferor_country": input.transferor.country,
-		"destination": input.destination,
-	}),
+	object.union(object.filter(item, ["origin"]), object.union(
+		{"control_codes": sort(items.classification(item).codes)},
+		transfer.facts,
+	)),
 )
 
 findings contains result.finding_for(rego.metadata.chain(), m.clause, item.id, "prohibited", _facts(m, item)) if {
@@ -65,9 +65,7 @@ findings contains result.needs(rego.metadata.chain(), item.id, [{
 	),
 }]) if {
 	some m in _matches
-	clauses.status(m.clause, input.date).in_force
-	some item in input.items
-	dual_use.reaches(clauses.clause(m.clause), item)
+	some item in _reached_whileclauses.in_force(m)
 	dual_use.undetermined(item, _listed_elements)
 }
 
@@ -83,18 +81,21 @@ findings contains result.needs(rego.metadata.chain(), item.id, [{
 	some party in object.get(input, "parties", [])
 	some m in parties.possible_matches(party)
 	m.list == "control_list"
-	clauses.status(m.clause, input.date).in_force
+	some item in _reached_whileclauses.in_force(m)
+	not _declared_not_dual_use(item)
+}
+
+# The items the listing of match `m` reaches, while that listing is in force.
+_reached_whileclauses["in_force"](m) := {item |
+	clauses.in_force(m.clause)
 	some item in input.items
 	dual_use.reaches(clauses.clause(m.clause), item)
-	not _declared_not_dual_use(item)
 }
 
 _declared_not_dual_use(item) if {
 	item.control_code == "not_listed"
 	not dual_use.item(item, _listed_elements)
 }
-
-_in_force(ref) if clauses.status(ref, input.date).in_force
 
 # A watch-list match is not a prohibition; its consequences, as the listing states them, are.
 warnings contains result.warning(rego.metadata.chain(), sprintf(
@@ -103,7 +104,7 @@ warnings contains result.warning(rego.metadata.chain(), sprintf(
 )) if {
 	some m in parties.all_name_matches(input)
 	m.list == "watch_list"
-	_in_force(m.clause)
+	clauses.in_force(m.clause)
 }
 
 # A watch-list listing that bars general licences: a general licence held does not cover the
@@ -126,7 +127,7 @@ warnings contains result.warning(rego.metadata.chain(), sprintf(
 	some party in object.get(input, "parties", [])
 	some m in parties.possible_matches(party)
 	m.list == "watch_list"
-	_in_force(m.clause)
+	clauses.in_force(m.clause)
 }
 
 # A unit held 50 % or more by a listed entity is reached only by No. 61 Art. 2; where Art. 2 does
@@ -137,7 +138,7 @@ warnings contains result.warning(rego.metadata.chain(), sprintf(
 )) if {
 	some party in object.get(input, "parties", [])
 	some m in parties.owner_matches(party)
-	_in_force(m.clause)
+	clauses.in_force(m.clause)
 	not _art2_reaches(party)
 }
 
@@ -149,10 +150,8 @@ _art2_ref := config.affiliate_share.reaches_through
 # requirement it qualifies are in force, and the party has a role Art. 2 names.
 _art2_reaches(party) if {
 	party.role in clauses.clause(_art2_ref).party_roles
-	_in_force(_art2_ref)
-	some required in no61.required
-	some ref in required.requires
-	_in_force(ref)
+	clauses.in_force(_art2_ref)
+	no61.requirement_in_force
 }
 
 # Honest incompleteness: a listing in force recorded without all its names was screened only
@@ -164,7 +163,7 @@ warnings contains result.warning(rego.metadata.chain(), sprintf(
 	count(object.get(input, "parties", [])) > 0
 	some ref, clause in parties.listings
 	clause.complete == false
-	_in_force(ref)
+	clauses.in_force(ref)
 }
 
 # Who the parties are decides whether a listing reaches the transfer: absent, they are asked for
@@ -178,6 +177,6 @@ findings contains result.depends(rego.metadata.chain(), item.id, [{
 	dual_use.possible(item, _listed_elements)
 	some ref, listing in parties.listings
 	listing.list == "control_list"
-	_in_force(ref)
+	clauses.in_force(ref)
 	dual_use.reaches(listing, item)
 }

@@ -20,12 +20,11 @@
 #   - input: schema["transaction.schema"]
 package exportctl.provisions.state_council_2024_792.listed_items_licence
 
-import data.exportctl.lib.clauses
 import data.exportctl.lib.items
 import data.exportctl.lib.result
 import data.exportctl.lib.transfer
 
-_clause := clauses.clause(result.provision(rego.metadata.chain()).custom.id)
+_clause := result.clause_of(rego.metadata.chain())
 
 _unencoded contains item if {
 	transfer.from_china
@@ -34,11 +33,7 @@ _unencoded contains item if {
 	not items.encoded(item.control_code)
 }
 
-findings contains result.finding(rego.metadata.chain(), item.id, "license_required", {
-	"control_code": item.control_code,
-	"transferor_country": input.transferor.country,
-	"destination": input.destination,
-}) if {
+findings contains result.finding(rego.metadata.chain(), item.id, "license_required", object.union({"control_code": item.control_code}, transfer.facts)) if {
 	some item in _unencoded
 }
 
