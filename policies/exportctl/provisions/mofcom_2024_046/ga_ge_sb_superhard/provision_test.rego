@@ -18,7 +18,7 @@ _licence(elements) := testing.finding(_id, "1", "license_required", {"elements":
 test_fires[note] if {
 	some note, tc in {
 		"germanium metal": {"item": _ge, "elements": ["Ge"]},
-		"gallium nitride": {"item": {"material": {"elements": ["Ga", "N"], "form": "compound"}}, "elements": ["Ga", "Sb"]},
+		"gallium nitride": {"item": {"material": {"elements": ["Ga", "N"], "form": "compound"}}, "elements": ["Ga"]},
 		"antimony technology": {"item": {"kind": "technology", "material": {"elements": ["Sb"], "form": "metal"}}, "elements": ["Sb"]},
 		"gallium antimonide": {"item": {"material": {"elements": ["Ga", "Sb"], "form": "compound"}}, "elements": ["Ga", "Sb"]},
 	}
