@@ -21,6 +21,12 @@ base := {
 
 # METADATA
 # description: >-
+#   An overseas transfer (No. 61): the base transaction, but sent by a transferor in Japan to
+#   Viet Nam.
+overseas := object.union(base, {"transferor": {"name": "T", "country": "JP"}, "destination": "VN"})
+
+# METADATA
+# description: >-
 #   Transaction `tx` with `item` merged into its first item, then `patch` merged into the whole
 #   (object.union: objects merge key by key, arrays such as `parties` or `items` are replaced).
 transaction_from(tx, patch, item) := object.union(object.union(tx, {"items": [object.union(tx.items[0], item)]}), patch)
@@ -38,6 +44,12 @@ finding(id, item, outcome, facts) := {"provision": id, "clause": id, "item": ite
 # METADATA
 # description: The expected finding of provision `id` that it cannot decide item `item` without `missing`.
 needs(id, item, missing) := object.union(finding(id, item, "insufficient_information", {}), {"missing": missing})
+
+# METADATA
+# description: >-
+#   The expected finding `f` of a provision that qualifies others (a licensing policy, an
+#   exemption): it applies only while one of the clauses in `requires_any` is in force.
+qualifying(f, requires_any) := object.union(f, {"requires_any": requires_any})
 
 # METADATA
 # description: >-

@@ -1,19 +1,18 @@
 package exportctl.provisions.mofcom_2025_061.end_uses_test
 
 import data.exportctl.provisions.mofcom_2025_061.end_uses
+import data.exportctl.testing
 
-_tx(categories) := {
-	"date": "2025-10-20",
-	"transferor": {"name": "T", "country": "JP"},
-	"destination": "VN",
-	"end_use": {"categories": categories},
-	"items": [{"id": "1", "origin": "CN", "control_code": "1C904.b"}],
-}
+_id := "mofcom_2025_061/end_uses"
+
+_tx(categories) := testing.transaction_from(testing.overseas, {"date": "2025-10-20", "end_use": {"categories": categories}}, {"control_code": "1C904.b"})
 
 test_denied_end_uses[category] if {
 	some category in ["wmd", "terrorism", "military"]
-	some f in end_uses.findings with input as _tx(["civil", category])
-	f.facts.end_uses == [category]
+	testing.results(end_uses.findings) == {testing.qualifying(
+		testing.finding(_id, "1", "license_required", {"control_code": "1C904.b", "end_uses": [category]}),
+		["mofcom_2025_061/origin_rule"],
+	)} with input as _tx(["civil", category])
 }
 
 test_other_end_uses if {
@@ -25,8 +24,11 @@ test_asks_for_the_end_use[note] if {
 		"absent": object.remove(_tx([]), ["end_use"]),
 		"empty": _tx([]),
 	}
-	[f] := [f | some f in end_uses.findings with input as tx]
-	f.outcome == "insufficient_information"
-	[m.field | some m in f.missing] == ["end_use.categories"]
-	f.requires_any == ["mofcom_2025_061/origin_rule"]
+	testing.results(end_uses.findings) == {testing.qualifying(
+		testing.needs(_id, "1", [{
+			"field": "end_use.categories",
+			"why": "No. 61 licences for WMD, terrorist or military end uses are denied in principle and advanced-chip uses are reviewed case by case: declare the end use",
+		}]),
+		["mofcom_2025_061/origin_rule"],
+	)} with input as tx
 }

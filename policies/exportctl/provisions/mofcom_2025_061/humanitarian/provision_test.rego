@@ -1,20 +1,16 @@
 package exportctl.provisions.mofcom_2025_061.humanitarian_test
 
 import data.exportctl.provisions.mofcom_2025_061.humanitarian
+import data.exportctl.testing
 
-_tx(categories) := {
-	"date": "2025-10-20",
-	"transferor": {"name": "T", "country": "JP"},
-	"destination": "VN",
-	"end_use": {"categories": categories},
-	"items": [{"id": "1", "origin": "CN", "control_code": "1C904.b"}],
-}
+_tx(categories) := testing.transaction_from(testing.overseas, {"date": "2025-10-20", "end_use": {"categories": categories}}, {"control_code": "1C904.b"})
 
 test_exempt[note] if {
 	some note, categories in {"medical": ["emergency_medical"], "relief and health": ["disaster_relief", "public_health_emergency"]}
-	some f in humanitarian.findings with input as _tx(categories)
-	f.outcome == "exempt"
-	f.facts.exempts == "mofcom_2025_061"
+	testing.results(humanitarian.findings) == {testing.qualifying(
+		testing.finding("mofcom_2025_061/humanitarian", "1", "exempt", {"end_uses": categories, "exempts": "mofcom_2025_061"}),
+		["mofcom_2025_061/origin_rule"],
+	)} with input as _tx(categories)
 }
 
 test_not_exempt[note] if {
