@@ -5,7 +5,7 @@ import data.exportctl.testing
 
 _id := "mofcom_2025_061/origin_rule"
 
-_tx(item) := testing.transaction_from(testing.overseas, {"date": "2025-10-20"}, item)
+_transfer(item) := testing.transaction_from(testing.overseas, {"date": "2025-10-20"}, item)
 
 _licence(part, code) := testing.finding(_id, "1", "license_required", {"annex_1_part": part, "control_code": code, "origin": "CN"})
 
@@ -20,7 +20,7 @@ test_cases[note] if {
 			"why": "a Chinese-origin item that cannot be classified may be an Annex 1 item: give its control_code or material",
 		}])}},
 	}
-	testing.results(origin_rule.findings) == tc.want with input as _tx(tc.item)
+	testing.results(origin_rule.findings) == tc.want with input as _transfer(tc.item)
 }
 
 test_possible_chinese_assembly_needs_its_lines if {
@@ -29,5 +29,5 @@ test_possible_chinese_assembly_needs_its_lines if {
 		"field": "bom[1.1].control_code",
 		"line": "1.1",
 		"why": "if this line is a Sm-Co, Tb- or Dy-NdFeB magnet, the item is an Annex 1 Part II assembly: give its control_code or material",
-	}])} with input as _tx(item)
+	}])} with input as _transfer(item)
 }
