@@ -1,32 +1,49 @@
 package exportctl.provisions.mofcom_2025_061.technology_rule_test
 
 import data.exportctl.provisions.mofcom_2025_061.technology_rule
+import data.exportctl.testing
 
-_tx(item) := {
-	"date": "2026-12-15",
-	"transferor": {"name": "T", "country": "VN"},
-	"destination": "FR",
-	"items": [object.union({"id": "1", "origin": "VN", "material": {"elements": ["Nd", "Fe", "B", "Tb"], "form": "magnet"}}, item)],
-}
+_id := "mofcom_2025_061/technology_rule"
+
+# A Tb-NdFeB magnet made in Viet Nam, sent to France.
+_base := testing.transaction_from(
+	testing.overseas,
+	{"date": "2026-12-15", "transferor": {"country": "VN"}, "destination": "FR"},
+	{"origin": "VN", "material": {"elements": ["Nd", "Fe", "B", "Tb"], "form": "magnet"}},
+)
+
+# The base transaction with `patch` merged into its item; a key patched to null is removed.
+_transfer(patch) := object.union(_base, {"items": [object.remove(
+	object.union(_base.items[0], patch),
+	[k | some k, v in patch; v == null],
+)]})
 
 test_cases[note] if {
 	some note, tc in {
-		"Chinese technology used": {"item": {"produced_with_cn_technologies": ["magnet_manufacturing"]}, "want": {["license_required", ""]}},
+		"Chinese technology used": {"item": {"produced_with_cn_technologies": ["magnet_manufacturing"]}, "want": {testing.finding(
+			_id, "1", "license_required",
+			{"control_code": "1C904.a.4", "technologies": ["magnet_manufacturing"]},
+		)}},
 		"none used": {"item": {"produced_with_cn_technologies": []}, "want": set()},
-		"unknown": {"item": {}, "want": {["insufficient_information", "produced_with_cn_technologies"]}},
+		"unknown": {"item": {}, "want": {testing.needs(_id, "1", [{
+			"field": "produced_with_cn_technologies",
+			"why": "an Annex 1 item made abroad needs a licence if Chinese-origin rare-earth technology was used anywhere in producing it: declare the technologies used, or [] for none",
+		}])}},
 		"not an Annex 1 item": {"item": {"material": {"elements": ["Fe"], "form": "other"}, "produced_with_cn_technologies": ["mining"]}, "want": set()},
-		"unclassifiable item": {"item": {"material": null, "produced_with_cn_technologies": []}, "want": {["insufficient_information", "control_code"]}},
+		"unclassifiable item": {"item": {"material": null, "produced_with_cn_technologies": []}, "want": {testing.needs(_id, "1", [{
+			"field": "control_code",
+			"why": "the item cannot be classified, so it may be an Annex 1 item: give its control_code or material",
+		}])}},
 		"made in China": {"item": {"origin": "CN", "produced_with_cn_technologies": ["mining"]}, "want": set()},
 	}
-	fs := technology_rule.findings with input as _tx(object.filter(object.union(tc.item, {}), [k | some k, v in tc.item; v != null]))
-		with input.items as [object.remove(object.union(_tx({}).items[0], tc.item), [k | some k, v in tc.item; v == null])]
-	{[f.outcome, object.get(object.get(f, "missing", [{}])[0], "field", "")] | some f in fs} == tc.want
+	testing.results(technology_rule.findings) == tc.want with input as _transfer(tc.item)
 }
 
 test_technologies_fact if {
-	some f in technology_rule.findings with input as _tx({"produced_with_cn_technologies": ["recycling", "mining"]})
-	f.facts.technologies == ["mining", "recycling"]
-	f.facts.control_code == "1C904.a.4"
+	testing.results(technology_rule.findings) == {testing.finding(
+		_id, "1", "license_required",
+		{"control_code": "1C904.a.4", "technologies": ["mining", "recycling"]},
+	)} with input as _transfer({"produced_with_cn_technologies": ["recycling", "mining"]})
 }
 
 _motor(extra) := object.union(
@@ -44,10 +61,6 @@ test_possible_assembly[note] if {
 		"Chinese technology declared": {"item": {"produced_with_cn_technologies": ["magnet_manufacturing"]}, "fields": {"bom[1.1].control_code"}},
 		"none declared": {"item": {"produced_with_cn_technologies": []}, "fields": set()},
 	}
-	item := object.remove(object.union(_tx({}).items[0], _motor(tc.item)), ["material"])
-	fs := technology_rule.findings with input.items as [item]
-		with input.date as "2026-12-15"
-		with input.transferor as {"name": "T", "country": "VN"}
-		with input.destination as "FR"
+	fs := technology_rule.findings with input as _transfer(_motor(tc.item))
 	{m.field | some f in fs; some m in f.missing} == tc.fields
 }
