@@ -2,22 +2,17 @@ package exportctl.provisions.mofcom_2025_062.technology_licence_test
 
 import data.exportctl
 import data.exportctl.provisions.mofcom_2025_062.technology_licence
+import data.exportctl.testing
 
 _sintering := {"kind": "technology", "control_code": "1E902.a", "technology_areas": ["magnet_manufacturing"]}
 
 _mx_plant := {"role": "end_user", "name": "Ejemplo Imanes SA", "country": "MX"}
 
-_tx(patch, item) := object.union(
-	{
-		"id": "T",
-		"date": "2025-10-15",
-		"transferor": {"name": "Engineer", "country": "CN"},
-		"destination": "MX",
-		"parties": [_mx_plant],
-		"items": [object.union({"id": "1", "origin": "CN"}, item)],
-	},
-	patch,
-)
+_id := "mofcom_2025_062/technology_licence"
+
+_base := testing.transaction({"date": "2025-10-15", "transferor": {"name": "Engineer"}, "destination": "MX", "parties": [_mx_plant]}, {})
+
+_licence(code, destination) := testing.finding(_id, "1", "license_required", {"control_code": code, "destination": destination, "transferor_country": "CN"})
 
 _foreign_in_china := {"destination": "CN", "parties": [{"role": "end_user", "name": "Example JV", "country": "CN"}, {"role": "service_provider", "name": "Consultant GmbH", "country": "DE"}]}
 
@@ -25,13 +20,13 @@ _domestic := {"destination": "CN", "parties": [{"role": "end_user", "name": "Exa
 
 test_fires[note] if {
 	some note, tc in {
-		"1E902.a to Mexico": {"patch": {}, "item": _sintering},
-		"1E902.b": {"patch": {}, "item": {"kind": "technology", "control_code": "1E902.b"}},
-		"heading only": {"patch": {}, "item": {"kind": "technology", "control_code": "1E902"}},
-		"to a foreign party inside China": {"patch": _foreign_in_china, "item": _sintering},
-		"no parties, destination abroad": {"patch": {"parties": []}, "item": _sintering},
+		"1E902.a to Mexico": {"patch": {}, "item": _sintering, "want": _licence("1E902.a", "MX")},
+		"1E902.b": {"patch": {}, "item": {"kind": "technology", "control_code": "1E902.b"}, "want": _licence("1E902.b", "MX")},
+		"heading only": {"patch": {}, "item": {"kind": "technology", "control_code": "1E902"}, "want": _licence("1E902", "MX")},
+		"to a foreign party inside China": {"patch": _foreign_in_china, "item": _sintering, "want": _licence("1E902.a", "CN")},
+		"no parties, destination abroad": {"patch": {"parties": []}, "item": _sintering, "want": _licence("1E902.a", "MX")},
 	}
-	{f.outcome | some f in technology_licence.findings with input as _tx(tc.patch, tc.item)} == {"license_required"}
+	testing.results(technology_licence.findings) == {tc.want} with input as testing.transaction_from(_base, tc.patch, tc.item)
 }
 
 test_does_not_fire[note] if {
@@ -43,59 +38,61 @@ test_does_not_fire[note] if {
 		"overseas transferor": {"patch": {"transferor": {"name": "X", "country": "VN"}}, "item": _sintering},
 		"overseas transferor, no code": {"patch": {"transferor": {"name": "X", "country": "VN"}}, "item": {"kind": "technology"}},
 	}
-	count(technology_licence.findings) == 0 with input as _tx(tc.patch, tc.item)
+	count(technology_licence.findings) == 0 with input as testing.transaction_from(_base, tc.patch, tc.item)
 }
 
 test_needs_classification[note] if {
 	some note, patch in {"abroad": {}, "foreign party inside China": _foreign_in_china}
-	[f] := [f | some f in technology_licence.findings with input as _tx(patch, {"kind": "technology", "material": {"elements": ["Nd", "Fe", "B"], "form": "magnet"}})]
-	f.outcome == "insufficient_information"
-	f.missing[0].field == "control_code"
+	testing.results(technology_licence.findings) == {testing.needs(_id, "1", [{
+		"field": "control_code",
+		"why": "a technology exported from China may be a listed rare-earth technology (1E902): give its control-list classification (control_code, or not_listed)",
+	}])} with input as testing.transaction_from(_base, patch, {"kind": "technology", "material": {"elements": ["Nd", "Fe", "B"], "form": "magnet"}})
 }
 
-_mine(d) := {[r.item, r.outcome] | some r in d.reasons; r.provision == "mofcom_2025_062/technology_licence"}
+_not_yet := testing.not_applied_entry(_id, "1", "2025-10-09", "not yet in force: mofcom_2025_062/technology_licence applies from 2025-10-09")
 
-_not_applied(d) := {[n.item, n.would_apply_from] | some n in d.not_applied; n.provision == "mofcom_2025_062/technology_licence"}
+_suspended := testing.not_applied_entry(_id, "1", "2026-11-11", "suspended by MOFCOM/GAC Announcement No. 70 of 2025 from 2025-11-07 through 2026-11-10")
 
 test_date_boundaries[date] if {
 	some date, want in {
-		"2025-10-08": {"reasons": set(), "not_applied": {["1", "2025-10-09"]}},
-		"2025-10-09": {"reasons": {["1", "license_required"]}, "not_applied": set()},
-		"2025-11-06": {"reasons": {["1", "license_required"]}, "not_applied": set()},
-		"2025-11-07": {"reasons": set(), "not_applied": {["1", "2026-11-11"]}},
-		"2026-11-10": {"reasons": set(), "not_applied": {["1", "2026-11-11"]}},
-		"2026-11-11": {"reasons": {["1", "license_required"]}, "not_applied": set()},
+		"2025-10-08": {"reasons": set(), "not_applied": {_not_yet}},
+		"2025-10-09": {"reasons": {_licence("1E902.b", "MX")}, "not_applied": set()},
+		"2025-11-06": {"reasons": {_licence("1E902.b", "MX")}, "not_applied": set()},
+		"2025-11-07": {"reasons": set(), "not_applied": {_suspended}},
+		"2026-11-10": {"reasons": set(), "not_applied": {_suspended}},
+		"2026-11-11": {"reasons": {_licence("1E902.b", "MX")}, "not_applied": set()},
 	}
-	d := exportctl.decision with input as _tx({"date": date}, {"kind": "technology", "control_code": "1E902.b", "technology_areas": ["recycling"]})
-	_mine(d) == want.reasons
-	_not_applied(d) == want.not_applied
+	d := exportctl.decision with input as testing.transaction_from(_base, {"date": date}, {"kind": "technology", "control_code": "1E902.b", "technology_areas": ["recycling"]})
+	testing.reasons(d, _id) == want.reasons
+	testing.not_applied(d, _id) == want.not_applied
 }
 
 # legal-facts §10 #21: NdFeB sintering parameters e-mailed to a Mexican plant while No. 62 applies.
 test_case_21_sintering_parameters if {
-	d := exportctl.decision with input as _tx({}, _sintering)
-	_mine(d) == {["1", "license_required"]}
+	d := exportctl.decision with input as testing.transaction_from(_base, {}, _sintering)
+	testing.reasons(d, _id) == {_licence("1E902.a", "MX")}
 }
 
 # legal-facts §10 #22: the same during the suspension: No. 62 not applied, the Technology Catalogue still is.
 test_case_22_suspended_but_catalogue_applies if {
-	d := exportctl.decision with input as _tx({"date": "2026-02-01"}, _sintering)
-	_mine(d) == set()
-	_not_applied(d) == {["1", "2026-11-11"]}
+	d := exportctl.decision with input as testing.transaction_from(_base, {"date": "2026-02-01"}, _sintering)
+	testing.reasons(d, _id) == set()
+	testing.not_applied(d, _id) == {_suspended}
 	d.outcome == "prohibited"
 	{r.provision | some r in d.reasons} == {"mofcom_most_2023_057/rare_earth_technologies"}
 }
 
 test_missing_code_asked_only_while_in_force if {
 	tech := {"kind": "technology"}
-	during := exportctl.decision with input as _tx({"date": "2025-10-15"}, tech)
+	during := exportctl.decision with input as testing.transaction_from(_base, {"date": "2025-10-15"}, tech)
 	{m.provision | some m in during.missing_facts} == {"mofcom_2025_062/technology_licence", "mofcom_most_2023_057/rare_earth_technologies"}
-	suspended := exportctl.decision with input as _tx({"date": "2026-02-01"}, tech)
+	suspended := exportctl.decision with input as testing.transaction_from(_base, {"date": "2026-02-01"}, tech)
 	{m.provision | some m in suspended.missing_facts; m.provision == "mofcom_2025_062/technology_licence"} == set()
 }
 
 test_a_technology_code_without_a_kind_asks_for_it if {
-	[f] := [f | some f in technology_licence.findings with input as _tx({}, {"control_code": "1E902.a"})]
-	f.outcome == "insufficient_information"
-	[m.field | some m in f.missing] == ["kind"]
+	testing.results(technology_licence.findings) == {testing.needs(_id, "1", [{
+		"field": "kind",
+		"why": "the item's control code or technology areas say it may be a technology, and kind defaults to goods: declare kind (technology or goods)",
+	}])} with input as testing.transaction_from(_base, {}, {"control_code": "1E902.a"})
 }
