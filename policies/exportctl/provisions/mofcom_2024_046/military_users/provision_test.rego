@@ -2,6 +2,9 @@ package exportctl.provisions.mofcom_2024_046.military_users_test
 
 import data.exportctl
 import data.exportctl.provisions.mofcom_2024_046.military_users
+import data.exportctl.testing
+
+_id := "mofcom_2024_046/military_users"
 
 _gallium := {"material": {"elements": ["Ga"], "form": "metal"}}
 
@@ -9,32 +12,30 @@ _army := {"role": "end_user", "name": "Example Army Command", "country": "US", "
 
 _civil_party := {"role": "end_user", "name": "Example Inc.", "country": "US", "military": false}
 
-_tx(patch, item) := object.union(
-	{
-		"id": "T",
-		"date": "2026-05-01",
-		"transferor": {"name": "Exporter", "country": "CN"},
-		"destination": "US",
-		"parties": [_army],
-		"end_use": {"categories": ["civil"]},
-		"items": [object.union({"id": "1", "origin": "CN"}, item)],
-	},
-	patch,
-)
+_base := testing.transaction({"destination": "US", "parties": [_army], "end_use": {"categories": ["civil"]}}, {})
 
 _sm_metal := {"material": {"elements": ["Sm"], "form": "metal"}}
 
-_outcomes(tx) := {[f.outcome, f.facts.limb] | some f in military_users.findings with input as tx}
+# The prohibition for a military user (the army command) or a military use in the US.
+_user(codes, transferor, destination) := testing.finding(_id, "1", "prohibited", {
+	"control_codes": codes, "destination": destination, "limb": "military_user",
+	"party": "Example Army Command", "role": "end_user", "transferor_country": transferor,
+})
+
+_use(codes) := testing.finding(_id, "1", "prohibited", {
+	"control_codes": codes, "destination": "US", "end_use": "military",
+	"limb": "military_use", "transferor_country": "CN",
+})
 
 test_prohibits[note] if {
 	some note, tc in {
-		"US military user": {"patch": {}, "item": _sm_metal, "limbs": {"military_user"}},
-		"US military user abroad": {"patch": {"destination": "DE"}, "item": _sm_metal, "limbs": {"military_user"}},
-		"military use in the US": {"patch": {"parties": [_civil_party], "end_use": {"categories": ["military"]}}, "item": _sm_metal, "limbs": {"military_use"}},
-		"any given code": {"patch": {}, "item": {"control_code": "3A001"}, "limbs": {"military_user"}},
-		"gallium, listed by element": {"patch": {}, "item": _gallium, "limbs": {"military_user"}},
+		"US military user": {"patch": {}, "item": _sm_metal, "want": _user(["1C902.a.1"], "CN", "US")},
+		"US military user abroad": {"patch": {"destination": "DE"}, "item": _sm_metal, "want": _user(["1C902.a.1"], "CN", "DE")},
+		"military use in the US": {"patch": {"parties": [_civil_party], "end_use": {"categories": ["military"]}}, "item": _sm_metal, "want": _use(["1C902.a.1"])},
+		"any given code": {"patch": {}, "item": {"control_code": "3A001"}, "want": _user(["3A001"], "CN", "US")},
+		"gallium, listed by element": {"patch": {}, "item": _gallium, "want": _user([], "CN", "US")},
 	}
-	_outcomes(_tx(tc.patch, tc.item)) == {["prohibited", limb] | some limb in tc.limbs}
+	testing.results(military_users.findings) == {tc.want} with input as testing.transaction_from(_base, tc.patch, tc.item)
 }
 
 test_does_not_prohibit[note] if {
@@ -45,42 +46,40 @@ test_does_not_prohibit[note] if {
 		"declared not listed": {"patch": {}, "item": {"control_code": "not_listed"}},
 		"gallium declared not listed": {"patch": {}, "item": object.union(_gallium, {"control_code": "not_listed"})},
 	}
-	count(military_users.findings) == 0 with input as _tx(tc.patch, tc.item)
+	count(military_users.findings) == 0 with input as testing.transaction_from(_base, tc.patch, tc.item)
 }
 
 test_a_record_binding_overseas_transferors_reaches_them if {
-	tx := _tx({"transferor": {"name": "SG Trader", "country": "SG"}}, _sm_metal)
-	_outcomes(tx) == {["prohibited", "military_user"]} with data.exportctl.instruments.mofcom_2024_046.clauses.military_users.binds_overseas_transferors as true
+	tx := testing.transaction_from(_base, {"transferor": {"name": "SG Trader", "country": "SG"}}, _sm_metal)
+	testing.results(military_users.findings) == {_user(["1C902.a.1"], "SG", "US")} with input as tx
+		with data.exportctl.instruments.mofcom_2024_046.clauses.military_users.binds_overseas_transferors as true
 }
 
 test_needs_classification if {
-	some f in military_users.findings with input as _tx({}, {"hs_code": "2805301910"})
-	f.outcome == "insufficient_information"
-	f.missing[0].field == "control_code"
-	contains(f.missing[0].why, "military_user (US)")
+	testing.results(military_users.findings) == {testing.needs(_id, "1", [{
+		"field": "control_code",
+		"why": "the transfer goes to a military_user (US): give the item's control-list classification (control_code, or not_listed) to tell whether it is a dual-use item",
+	}])} with input as testing.transaction_from(_base, {}, {"hs_code": "2805301910"})
 }
-
-_mine(d) := {[r.item, r.outcome] | some r in d.reasons; r.provision == "mofcom_2024_046/military_users"}
-
-_not_applied(d) := {[n.item, n.would_apply_from] | some n in d.not_applied; n.provision == "mofcom_2024_046/military_users"}
 
 # Clause 1 is untouched by No. 72 of 2025, so it applies throughout clause 2's suspension.
 test_effective_date_boundary[date] if {
+	not_yet := testing.not_applied_entry(_id, "1", "2024-12-03", "not yet in force: mofcom_2024_046/military_users applies from 2024-12-03")
 	some date, want in {
-		"2024-12-02": {"reasons": set(), "not_applied": {["1", "2024-12-03"]}},
-		"2024-12-03": {"reasons": {["1", "prohibited"]}, "not_applied": set()},
-		"2024-12-04": {"reasons": {["1", "prohibited"]}, "not_applied": set()},
-		"2025-11-09": {"reasons": {["1", "prohibited"]}, "not_applied": set()},
-		"2026-11-27": {"reasons": {["1", "prohibited"]}, "not_applied": set()},
+		"2024-12-02": {"reasons": set(), "not_applied": {not_yet}},
+		"2024-12-03": {"reasons": {_user(["1C902.a.1"], "CN", "US")}, "not_applied": set()},
+		"2024-12-04": {"reasons": {_user(["1C902.a.1"], "CN", "US")}, "not_applied": set()},
+		"2025-11-09": {"reasons": {_user(["1C902.a.1"], "CN", "US")}, "not_applied": set()},
+		"2026-11-27": {"reasons": {_user(["1C902.a.1"], "CN", "US")}, "not_applied": set()},
 	}
-	d := exportctl.decision with input as _tx({"date": date}, _sm_metal)
-	_mine(d) == want.reasons
-	_not_applied(d) == want.not_applied
+	d := exportctl.decision with input as testing.transaction_from(_base, {"date": date}, _sm_metal)
+	testing.reasons(d, _id) == want.reasons
+	testing.not_applied(d, _id) == want.not_applied
 }
 
 # legal-facts §10 #24, second half: gallium to a US military end user is prohibited.
 test_case_24_gallium_to_us_military if {
-	d := exportctl.decision with input as _tx({}, _gallium)
+	d := exportctl.decision with input as testing.transaction_from(_base, {}, _gallium)
 	d.outcome == "prohibited"
-	_mine(d) == {["1", "prohibited"]}
+	testing.reasons(d, _id) == {_user([], "CN", "US")}
 }
