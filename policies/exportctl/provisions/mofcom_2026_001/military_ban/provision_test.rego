@@ -2,39 +2,42 @@ package exportctl.provisions.mofcom_2026_001.military_ban_test
 
 import data.exportctl
 import data.exportctl.provisions.mofcom_2026_001.military_ban
+import data.exportctl.testing
+
+_id := "mofcom_2026_001/military_ban"
 
 _magnet := {"material": {"elements": ["Nd", "Fe", "B", "Tb"], "form": "magnet"}}
 
 _jsdf := {"role": "end_user", "name": "Example Defence KK", "country": "JP", "military": true}
 
-_tx(patch, item) := object.union(
-	{
-		"id": "T",
-		"date": "2026-02-01",
-		"transferor": {"name": "Exporter", "country": "CN"},
-		"destination": "JP",
-		"parties": [_jsdf],
-		"end_use": {"categories": ["civil"]},
-		"items": [object.union({"id": "1", "origin": "CN"}, item)],
-	},
-	patch,
-)
-
-_outcomes(tx) := {[f.outcome, f.facts.limb] | some f in military_ban.findings with input as tx}
+_base := testing.transaction({"date": "2026-02-01", "destination": "JP", "parties": [_jsdf], "end_use": {"categories": ["civil"]}}, {})
 
 _civil_party := {"role": "end_user", "name": "Example KK", "country": "JP", "military": false}
 
+# The ban for a military user (the defence contractor) or a military use in Japan.
+_user(codes, transferor, destination) := testing.finding(_id, "1", "prohibited", {
+	"control_codes": codes, "destination": destination, "limb": "military_user",
+	"party": "Example Defence KK", "role": "end_user", "transferor_country": transferor,
+})
+
+_use(codes, transferor) := testing.finding(_id, "1", "prohibited", {
+	"control_codes": codes, "destination": "JP", "end_use": "military",
+	"limb": "military_use", "transferor_country": transferor,
+})
+
+_magnet_code := ["1C904.a.4"]
+
 test_prohibits[note] if {
 	some note, tc in {
-		"Japanese military user": {"patch": {}, "item": _magnet, "limbs": {"military_user"}},
-		"Japanese military user abroad": {"patch": {"destination": "TH"}, "item": _magnet, "limbs": {"military_user"}},
-		"military use in Japan": {"patch": {"parties": [_civil_party], "end_use": {"categories": ["civil", "military"]}}, "item": _magnet, "limbs": {"military_use"}},
-		"both limbs": {"patch": {"end_use": {"categories": ["military"]}}, "item": _magnet, "limbs": {"military_user", "military_use"}},
-		"overseas transferor, Chinese origin": {"patch": {"transferor": {"name": "SG Trader", "country": "SG"}}, "item": _magnet, "limbs": {"military_user"}},
-		"any given code": {"patch": {}, "item": {"control_code": "3A001"}, "limbs": {"military_user"}},
-		"germanium, listed by element": {"patch": {}, "item": {"material": {"elements": ["Ge", "O"], "form": "oxide"}}, "limbs": {"military_user"}},
+		"Japanese military user": {"patch": {}, "item": _magnet, "want": {_user(_magnet_code, "CN", "JP")}},
+		"Japanese military user abroad": {"patch": {"destination": "TH"}, "item": _magnet, "want": {_user(_magnet_code, "CN", "TH")}},
+		"military use in Japan": {"patch": {"parties": [_civil_party], "end_use": {"categories": ["civil", "military"]}}, "item": _magnet, "want": {_use(_magnet_code, "CN")}},
+		"both limbs": {"patch": {"end_use": {"categories": ["military"]}}, "item": _magnet, "want": {_user(_magnet_code, "CN", "JP"), _use(_magnet_code, "CN")}},
+		"overseas transferor, Chinese origin": {"patch": {"transferor": {"name": "SG Trader", "country": "SG"}}, "item": _magnet, "want": {_user(_magnet_code, "SG", "JP")}},
+		"any given code": {"patch": {}, "item": {"control_code": "3A001"}, "want": {_user(["3A001"], "CN", "JP")}},
+		"germanium, listed by element": {"patch": {}, "item": {"material": {"elements": ["Ge", "O"], "form": "oxide"}}, "want": {_user([], "CN", "JP")}},
 	}
-	_outcomes(_tx(tc.patch, tc.item)) == {["prohibited", limb] | some limb in tc.limbs}
+	testing.results(military_ban.findings) == tc.want with input as testing.transaction_from(_base, tc.patch, tc.item)
 }
 
 test_does_not_prohibit[note] if {
@@ -46,8 +49,9 @@ test_does_not_prohibit[note] if {
 		"civil use in Japan": {"patch": {"parties": [_civil_party], "end_use": {"categories": ["civil"]}}, "item": _magnet},
 		"overseas transferor, foreign origin": {"patch": {"transferor": {"name": "SG Trader", "country": "SG"}}, "item": {"origin": "SG", "control_code": "1C904.a.4"}},
 		"declared not listed": {"patch": {}, "item": {"control_code": "not_listed"}},
+		"no limb: nothing is asked": {"patch": {"parties": [_civil_party]}, "item": {}},
 	}
-	count(military_ban.findings) == 0 with input as _tx(tc.patch, tc.item)
+	count(military_ban.findings) == 0 with input as testing.transaction_from(_base, tc.patch, tc.item)
 }
 
 test_needs_classification[note] if {
@@ -55,36 +59,30 @@ test_needs_classification[note] if {
 		"nothing known": {},
 		"unlisted material": {"material": {"elements": ["Fe"], "form": "metal"}},
 	}
-	some f in military_ban.findings with input as _tx({}, item)
-	f.outcome == "insufficient_information"
-	f.missing == [{"field": "control_code", "why": "the transfer goes to a military_user (JP): give the item's control-list classification (control_code, or not_listed) to tell whether it is a dual-use item"}]
+	testing.results(military_ban.findings) == {testing.needs(_id, "1", [{
+		"field": "control_code",
+		"why": "the transfer goes to a military_user (JP): give the item's control-list classification (control_code, or not_listed) to tell whether it is a dual-use item",
+	}])} with input as testing.transaction_from(_base, {}, item)
 }
-
-test_no_needs_without_a_limb if {
-	count(military_ban.findings) == 0 with input as _tx({"parties": [_civil_party]}, {})
-}
-
-_mine(d) := {[r.item, r.outcome] | some r in d.reasons; r.provision == "mofcom_2026_001/military_ban"}
-
-_not_applied(d) := {[n.item, n.would_apply_from] | some n in d.not_applied; n.provision == "mofcom_2026_001/military_ban"}
 
 test_effective_date_boundary[date] if {
+	not_yet := testing.not_applied_entry(_id, "1", "2026-01-06", "not yet in force: mofcom_2026_001/military_ban applies from 2026-01-06")
 	some date, want in {
-		"2026-01-05": {"reasons": set(), "not_applied": {["1", "2026-01-06"]}},
-		"2026-01-06": {"reasons": {["1", "prohibited"]}, "not_applied": set()},
-		"2026-01-07": {"reasons": {["1", "prohibited"]}, "not_applied": set()},
+		"2026-01-05": {"reasons": set(), "not_applied": {not_yet}},
+		"2026-01-06": {"reasons": {_user(_magnet_code, "CN", "JP")}, "not_applied": set()},
+		"2026-01-07": {"reasons": {_user(_magnet_code, "CN", "JP")}, "not_applied": set()},
 	}
-	d := exportctl.decision with input as _tx({"date": date}, _magnet)
-	_mine(d) == want.reasons
-	_not_applied(d) == want.not_applied
+	d := exportctl.decision with input as testing.transaction_from(_base, {"date": date}, _magnet)
+	testing.reasons(d, _id) == want.reasons
+	testing.not_applied(d, _id) == want.not_applied
 }
 
 # legal-facts §10 #20: a party of any country supplies Chinese-origin magnets to a Japanese defence contractor.
 test_case_20_third_country_supplier if {
-	tx := _tx({"transferor": {"name": "SG Trader", "country": "SG"}, "end_use": {"categories": ["military"]}}, _magnet)
+	tx := testing.transaction_from(_base, {"transferor": {"name": "SG Trader", "country": "SG"}, "end_use": {"categories": ["military"]}}, _magnet)
 	d := exportctl.decision with input as tx
 	d.outcome == "prohibited"
-	_mine(d) == {["1", "prohibited"]}
+	testing.reasons(d, _id) == {_user(_magnet_code, "SG", "JP"), _use(_magnet_code, "SG")}
 }
 
 test_a_suspension_record_lifts_the_ban if {
@@ -93,7 +91,7 @@ test_a_suspension_record_lifts_the_ban if {
 		"clauses": {},
 		"suspends": [{"instrument": "mofcom_2026_001", "from": "2026-02-01", "through": "2026-02-28"}],
 	}})
-	d := exportctl.decision with input as _tx({}, _magnet) with data.exportctl.instruments as instruments
-	_mine(d) == set()
-	_not_applied(d) == {["1", "2026-03-01"]}
+	d := exportctl.decision with input as testing.transaction_from(_base, {}, _magnet) with data.exportctl.instruments as instruments
+	testing.reasons(d, _id) == set()
+	testing.not_applied(d, _id) == {testing.not_applied_entry(_id, "1", "2026-03-01", "suspended by Pause from 2026-02-01 through 2026-02-28")}
 }
