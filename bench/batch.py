@@ -32,7 +32,8 @@ from typing import Any
 import orjson
 
 from exportctl import decide
-from exportctl._batch import BATCH_PATH, run_batch
+from exportctl._batch import BATCH_PATH
+from exportctl._batch_file import run_batch
 from exportctl._client import OpaClient
 from exportctl._sidecar import Sidecar
 

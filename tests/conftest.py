@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
 from jsonschema import Draft202012Validator
 
 from exportctl import Sidecar
+from exportctl._audit import canonical_json
+from exportctl._client import DECISION_PATH, client_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,6 +42,18 @@ def sidecar() -> Iterator[Sidecar]:
 def opa_url(sidecar: Sidecar) -> str:
     """Base URL of the session's OPA (`unix:///…/opa.sock`)."""
     return sidecar.url
+
+
+@pytest.fixture(scope="session")
+def opa_result(opa_url: str) -> Callable[[Mapping[str, Any]], Any]:
+    """The decision for a transaction exactly as the session's OPA answers it: posted to the
+    decision API by hand, not read through the client's `Decision`."""
+
+    def result(transaction: Mapping[str, Any]) -> Any:
+        body = b'{"input":' + canonical_json(transaction) + b"}"
+        return client_for(opa_url).post(DECISION_PATH, body)["result"]
+
+    return result
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,12 @@ from typer.testing import CliRunner, Result
 
 from exportctl import Sidecar, decide
 from exportctl._cli import app
-from exportctl._render import parse_explanation, printable
+from exportctl._render import printable
+from exportctl._render.decision import parse_explanation
 
 ROOT = Path(__file__).resolve().parents[1]
+OpaResult = Callable[[Mapping[str, Any]], Any]
+"""The `opa_result` fixture: a transaction's decision exactly as OPA answers it."""
 TB_MAGNET_FILE = ROOT / "examples" / "cn-export-tb-magnet.json"
 TB_MAGNET = orjson.loads(TB_MAGNET_FILE.read_bytes())
 EXPORTCTL = Path(sys.executable).with_name("exportctl")
@@ -129,7 +133,7 @@ def test_table_shows_every_part_of_the_decision(opa_url: str) -> None:
 
 
 def test_json_is_the_decision_as_opa_returned_it_with_its_audit(
-    opa_url: str, decision_schema: Draft202012Validator
+    opa_url: str, decision_schema: Draft202012Validator, opa_result: OpaResult
 ) -> None:
     result = invoke("decide", "-f", "json", "--opa-url", opa_url, str(TB_MAGNET_FILE))
 
@@ -137,7 +141,7 @@ def test_json_is_the_decision_as_opa_returned_it_with_its_audit(
     decision_schema.validate(printed)
     audit = printed.pop("audit")
     assert audit["bundle_revision"] == printed["policy"]["revision"]
-    assert printed == decide(TB_MAGNET, opa_url=opa_url).raw
+    assert printed == opa_result(TB_MAGNET)
 
 
 def test_markdown_is_a_document_with_the_reasons(opa_url: str) -> None:
@@ -353,16 +357,49 @@ def test_a_bill_of_eight_levels_is_valid() -> None:
 
 
 @pytest.mark.parametrize(
-    ("url", "exit_code"),
-    [("127.0.0.1:8181", 2), ("localhost", 2), ("://x", 2), ("unix:///nonexistent/opa.sock", 3)],
+    "url", ["127.0.0.1:8181", "localhost", "://x", "ftp://x:1", "unix:///nonexistent/opa.sock"]
 )
-def test_an_opa_url_that_cannot_be_used_exits_with_one_line(url: str, exit_code: int) -> None:
+def test_an_opa_url_that_cannot_be_used_exits_3_with_one_line(url: str) -> None:
     result = invoke("decide", "--opa-url", url, str(TB_MAGNET_FILE))
 
-    assert result.exit_code == exit_code, result.output
+    assert result.exit_code == 3, result.output
     assert result.stderr.startswith("exportctl: error: ")
     assert result.stderr.count("\n") == 1
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "environment", "named"),
+    [
+        (["--opa-url", "localhost:8181"], {}, "--opa-url"),
+        ([], {"EXPORTCTL_OPA_URL": "localhost:8181"}, "EXPORTCTL_OPA_URL"),
+    ],
+)
+@pytest.mark.parametrize("command", ["decide", "batch", "provisions", "timeline"])
+def test_an_opa_url_without_a_scheme_exits_3_naming_it(
+    command: str, args: list[str], environment: dict[str, str], named: str, tmp_path: Path
+) -> None:
+    rest = {
+        "decide": [str(TB_MAGNET_FILE)],
+        "batch": [str(TB_MAGNET_FILE), "-o", str(tmp_path / "out.jsonl")],
+    }.get(command, [])
+    process = subprocess.run(
+        [str(EXPORTCTL), command, *args, *rest],
+        capture_output=True,
+        env={**os.environ, **environment},
+        timeout=60,
+    )
+
+    assert process.returncode == 3, process.stderr
+    assert process.stdout == b""
+    assert (
+        process.stderr
+        == (
+            f"exportctl: error: {named}: OPA URL 'localhost:8181': "
+            "expected http://HOST:PORT or unix:///PATH/opa.sock\n"
+        ).encode()
+    )
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 def write_bundle(directory: Path, decision: str) -> Path:
@@ -477,7 +514,7 @@ def test_an_interrupt_exits_130_with_one_line(monkeypatch: pytest.MonkeyPatch) -
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("exportctl._cli.decide", interrupted)
+    monkeypatch.setattr("exportctl._cli.decisions.decide", interrupted)
 
     result = invoke("decide", str(TB_MAGNET_FILE))
 
@@ -489,7 +526,7 @@ def test_an_unexpected_error_exits_3_with_one_line(monkeypatch: pytest.MonkeyPat
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("something\nbroke")
 
-    monkeypatch.setattr("exportctl._cli.decide", broken)
+    monkeypatch.setattr("exportctl._cli.decisions.decide", broken)
 
     result = invoke("decide", str(TB_MAGNET_FILE))
 
@@ -515,6 +552,8 @@ def test_a_wrong_opa_bin_exits_3_with_one_line(opa_bin: str, tmp_path: Path) -> 
     assert process.stdout == b""
     assert process.stderr.startswith(b"exportctl: error: ")
     assert process.stderr.count(b"\n") == 1
+    # The line names the binary it could not run, or the OPA step that failed (`/bin/false`).
+    assert opa_bin.encode() in process.stderr or b"opa build " in process.stderr
 
 
 @pytest.mark.parametrize("output_format", ["table", "json", "markdown"])

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 
 import exportctl
 from exportctl import (
+    Decision,
     EngineError,
     EngineUnavailableError,
     Explain,
@@ -49,6 +50,34 @@ def write_bundle(directory: Path, rego: str) -> Path:
     (directory / "exportctl").mkdir()
     (directory / "exportctl" / "policy.rego").write_text(f"package exportctl\n\n{rego}\n")
     return directory
+
+
+@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.json")), ids=str)
+def test_a_decision_is_written_back_as_opa_answered_it(
+    example: Path, opa_result: Callable[[Any], Any]
+) -> None:
+    transaction = orjson.loads(example.read_bytes())
+    answered = opa_result(transaction)
+
+    decision = Decision.from_opa(answered)
+
+    assert orjson.dumps(decision.document()) == orjson.dumps(answered)  # same keys, same order
+    assert decision.items[0].reasons or not answered["items"][0]["reasons"]
+
+
+def test_fields_the_contract_does_not_name_are_kept(opa_result: Callable[[Any], Any]) -> None:
+    answered = opa_result(TB_MAGNET)
+    answered["zz_new"] = {"kept": True}
+    answered["reasons"][0]["a_note"] = "kept too"
+    answered["missing_facts"] = [{"item": "1", "field": "f", "why": "w", "extra": 1}]
+
+    decision = Decision.from_opa(answered)
+
+    assert decision.extra == {"zz_new": {"kept": True}}
+    assert decision.reasons[0].extra == {"a_note": "kept too"}
+    assert decision.missing_facts[0].provision is None
+    # In OPA's order: sorted by key.
+    assert orjson.dumps(decision.document()) == orjson.dumps(answered, option=orjson.OPT_SORT_KEYS)
 
 
 def test_decide_via_url(sidecar: Sidecar, decision_schema: Draft202012Validator) -> None:

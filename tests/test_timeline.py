@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from exportctl._cli import app
 from exportctl._client import OpaClient
 from exportctl._docs import README, TIMELINE_SVG, timeline_svg
-from exportctl._timeline import TIMELINE_PATH, build_timeline, render_svg
+from exportctl._render.timeline import render_svg
+from exportctl._timeline import TIMELINE_PATH, build_timeline
 
 EXPORTCTL = Path(sys.executable).with_name("exportctl")
 SVG = "{http://www.w3.org/2000/svg}"

@@ -28,7 +28,7 @@ import re
 import stat
 import sys
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,23 +89,26 @@ def new_audit(
     )
 
 
-def audit_record(
-    audit: Audit, decision: Mapping[str, Any], canonical_input: bytes, prev_sha256: str
-) -> bytes:
-    """One line of the audit log: the hash of the record before it, the audit fields, the
-    transaction id, the outcome, the ids of the provisions that fired (each once, in the
+def audit_record(decision: Decision, canonical_input: bytes, prev_sha256: str) -> bytes:
+    """One line of the audit log: the hash of the record before it, the decision's audit fields,
+    the transaction id, the outcome, the ids of the provisions that fired (each once, in the
     decision's order) and the input itself."""
+    if decision.audit is None:
+        raise ExportCtlError(
+            f"the decision for {decision.transaction_id} has no audit fields: "
+            "only decisions returned by the exportctl client can be recorded"
+        )
     try:
         head = orjson.dumps(
             {
                 "prev_sha256": prev_sha256,
-                **audit.as_dict(),
-                "transaction_id": decision["transaction_id"],
-                "outcome": decision["outcome"],
-                "reasons": list(dict.fromkeys(r["provision"] for r in decision["reasons"])),
+                **decision.audit.as_dict(),
+                "transaction_id": decision.transaction_id,
+                "outcome": decision.outcome,
+                "reasons": list(dict.fromkeys(r.provision for r in decision.reasons)),
             }
         )
-    except (KeyError, TypeError) as e:
+    except TypeError as e:
         raise EngineError(f"the policy's decision cannot be recorded: {e}") from e
     return head[:-1] + b',"input":' + canonical_input + b"}\n"
 
@@ -139,22 +142,18 @@ class AuditLog:
         self._last = ""
         """The hash of the line this log appended last."""
 
-    def append(self, audit: Audit, decision: Mapping[str, Any], canonical_input: bytes) -> None:
-        """Append the record of one decision, fsynced."""
-        self.append_all([(audit, decision, canonical_input)])
-
-    def append_all(self, entries: Iterable[tuple[Audit, Mapping[str, Any], bytes]]) -> None:
-        """Append the records of decisions (audit fields, decision, canonical input), each by
-        one `write`, then fsync them together. On a failure the record being written is taken
-        back, the ones before it stay."""
+    def append_all(self, entries: Iterable[tuple[Decision, bytes]]) -> None:
+        """Append the records of decisions (each with its audit fields, and its canonical
+        input), each by one `write`, then fsync them together. On a failure the record being
+        written is taken back, the ones before it stay."""
         with _locked(self._dir_fd, fcntl.LOCK_EX):
             fd, name = self._file_for_today()
             size = os.fstat(fd).st_size
             prev = self._last if size == self._size else self._prev_sha256(fd, name)
             size = os.fstat(fd).st_size
             try:
-                for audit, decision, canonical_input in entries:
-                    record = audit_record(audit, decision, canonical_input, prev)
+                for decision, canonical_input in entries:
+                    record = audit_record(decision, canonical_input, prev)
                     written = os.write(fd, record)
                     if written != len(record):
                         message = f"short write ({written} of {len(record)} bytes)"
@@ -172,13 +171,8 @@ class AuditLog:
             self._size, self._last = size, prev
 
     def append_decision(self, decision: Decision, transaction: Any) -> None:
-        """Append the record of a decision the client returned for `transaction`."""
-        if decision.audit is None:
-            raise ExportCtlError(
-                f"the decision for {decision.transaction_id} has no audit fields: "
-                "only decisions returned by the exportctl client can be recorded"
-            )
-        self.append(decision.audit, decision.raw, canonical_json(transaction))
+        """Append the record of a decision the client returned for `transaction`, fsynced."""
+        self.append_all([(decision, canonical_json(transaction))])
 
     def _file_for_today(self) -> tuple[int, str]:
         """The file to append to (opened, created 0600 if new) and its name: today's (UTC),

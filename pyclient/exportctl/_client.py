@@ -247,6 +247,11 @@ class OpaClient:
             self._connection = None
 
 
+def check_opa_url(base_url: str) -> None:
+    """`EngineUnavailableError` unless `base_url` is a URL the client can use."""
+    _address(base_url)
+
+
 def _address(base_url: str) -> tuple[str | tuple[str, int], str]:
     """Where to connect for `base_url` (a socket path, or host and port) and the path prefix."""
     usage = f"OPA URL {base_url!r}: expected http://HOST:PORT or unix:///PATH/opa.sock"

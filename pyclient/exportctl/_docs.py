@@ -21,7 +21,8 @@ from pathlib import Path
 import orjson
 
 from exportctl._paths import PROJECT_ROOT, TRANSACTION_SCHEMA, policies_dir
-from exportctl._provisions import Reference, markdown_table, provisions, references
+from exportctl._provisions import Reference, provisions, references
+from exportctl._render.provisions import markdown_table
 
 README = PROJECT_ROOT / "README.md"
 BLOCK = re.compile(r"(<!-- provisions -->\n)(.*?)(<!-- /provisions -->)", re.DOTALL)
@@ -192,7 +193,8 @@ def _reference_section(r: Reference, used: Exercised, day: str) -> list[str]:
 
 def timeline_svg(opa_url: str | None = None) -> str:
     """docs/timeline.svg, as the bundle gives it now."""
-    from exportctl._timeline import load_timeline, render_svg
+    from exportctl._render.timeline import render_svg
+    from exportctl._timeline import load_timeline
 
     return render_svg(load_timeline(opa_url))
 

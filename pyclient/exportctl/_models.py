@@ -1,4 +1,10 @@
-"""The decision, as the contract defines it (`schemas/decision.schema.json`)."""
+"""The decision, as the contract defines it (`schemas/decision.schema.json`).
+
+A `Decision` is the one copy of a decision: each object holds the contract's fields by name, and
+in `extra` any field OPA sent that the contract does not name (its objects are open).
+`document()` writes it back as OPA returned it (keys sorted, as OPA sends them; an absent
+optional field stays absent), for `decide -f json`, `batch` and the audit log.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +38,18 @@ class Citation:
     """The official text."""
     effective_from: str | None = None
     """First day the clause takes effect, as its data record says."""
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    """Fields OPA sent that the contract does not name."""
+
+    def document(self) -> dict[str, Any]:
+        """The citation as the contract's JSON object."""
+        return _document(
+            self.extra,
+            article=self.article,
+            effective_from=self.effective_from,
+            instrument=self.instrument,
+            url=self.url,
+        )
 
 
 @dataclass(frozen=True)
@@ -52,6 +70,55 @@ class Reason:
     """The facts of the transaction that made it fire."""
     licence: Mapping[str, Any] | None
     """`{id, issuer, valid_until}` of the held licence, when the outcome is `licensed`."""
+    description: str | None = None
+    """What the provision says, in a few sentences, from its METADATA."""
+    clause: str | None = None
+    """The clause of the instrument's data record it applies."""
+    exempted_by: str | None = None
+    """With `exempt`: the provision that exempts the item."""
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    """Fields OPA sent that the contract does not name."""
+
+    def document(self) -> dict[str, Any]:
+        """The reason as the contract's JSON object."""
+        return _document(
+            self.extra,
+            citation=self.citation.document(),
+            clause=self.clause,
+            description=self.description,
+            exempted_by=self.exempted_by,
+            facts=self.facts,
+            item=self.item,
+            licence=self.licence,
+            outcome=self.outcome,
+            provision=self.provision,
+            title=self.title,
+        )
+
+    @classmethod
+    def from_opa(cls, reason: Mapping[str, Any]) -> Reason:
+        """The reason from OPA's JSON object; `KeyError` or `TypeError` if it breaks the
+        contract."""
+        citation = reason["citation"]
+        return cls(
+            provision=reason["provision"],
+            title=reason["title"],
+            item=reason["item"],
+            outcome=reason["outcome"],
+            citation=Citation(
+                instrument=citation["instrument"],
+                article=citation["article"],
+                url=citation["url"],
+                effective_from=citation.get("effective_from"),
+                extra=_extra(citation, Citation),
+            ),
+            facts=reason["facts"],
+            licence=reason.get("licence"),
+            description=reason.get("description"),
+            clause=reason.get("clause"),
+            exempted_by=reason.get("exempted_by"),
+            extra=_extra(reason, cls),
+        )
 
 
 @dataclass(frozen=True)
@@ -64,6 +131,20 @@ class ItemDecision:
     """The most severe outcome of the item's reasons."""
     de_minimis: Mapping[str, Any] | None
     """`{ratio, threshold, cn_content_value, item_value, currency, lines}`, when computed."""
+    reasons: tuple[Reason, ...] = ()
+    """The provisions that fired for this item."""
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    """Fields OPA sent that the contract does not name."""
+
+    def document(self) -> dict[str, Any]:
+        """The item's decision as the contract's JSON object."""
+        return _document(
+            self.extra,
+            de_minimis=self.de_minimis,
+            id=self.id,
+            outcome=self.outcome,
+            reasons=[reason.document() for reason in self.reasons],
+        )
 
 
 @dataclass(frozen=True)
@@ -78,6 +159,24 @@ class NotApplied:
     """Why it did not apply: not yet effective, suspended until …, lapsed."""
     would_apply_from: str | None
     """The day it applies from, when known."""
+    title: str | None = None
+    """One-line title of the provision."""
+    clause: str | None = None
+    """The clause of the instrument's data record that did not apply."""
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    """Fields OPA sent that the contract does not name."""
+
+    def document(self) -> dict[str, Any]:
+        """The entry as the contract's JSON object."""
+        return _document(
+            self.extra,
+            because=self.because,
+            clause=self.clause,
+            item=self.item,
+            provision=self.provision,
+            title=self.title,
+            would_apply_from=self.would_apply_from,
+        )
 
 
 @dataclass(frozen=True)
@@ -90,8 +189,23 @@ class MissingFact:
     """The transaction field to fill in."""
     why: str
     """What the policy needs it for."""
-    provision: str = ""
+    provision: str | None = None
     """The provision that asks for it (`SCHEMA` for a schema error), when the policy names one."""
+    line: str | None = None
+    """The bill-of-materials line concerned, when it is one line's fact."""
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    """Fields OPA sent that the contract does not name."""
+
+    def document(self) -> dict[str, Any]:
+        """The missing fact as the contract's JSON object."""
+        return _document(
+            self.extra,
+            field=self.field,
+            item=self.item,
+            line=self.line,
+            provision=self.provision,
+            why=self.why,
+        )
 
 
 @dataclass(frozen=True)
@@ -155,20 +269,41 @@ class Decision:
     """Plain sentences the reader should know about."""
     policy: PolicyInfo
     """Policy bundle revision and data review date."""
-    raw: Mapping[str, Any]
-    """The decision exactly as OPA returned it."""
     explanation: tuple[str, ...] = ()
     """OPA's evaluation trace, one line per event, when `explain` was requested."""
     metrics: Mapping[str, int] | None = None
     """OPA's timers and counters (`timer_server_handler_ns`, …), when `metrics` was requested."""
     audit: Audit | None = None
     """Decision id, bundle revision, input hash, time: on every decision the client returns."""
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    """Fields OPA sent that the contract does not name."""
 
     def document(self) -> dict[str, Any]:
-        """The decision as OPA returned it, with `audit` added as a top-level field when set."""
-        if self.audit is None:
-            return dict(self.raw)
-        return {**self.raw, "audit": self.audit.as_dict()}
+        """The decision as OPA returned it, with `audit` added as the last field when set."""
+        document = _document(
+            self.extra,
+            date=self.date,
+            items=[item.document() for item in self.items],
+            licensing_policy=self.licensing_policy,
+            missing_facts=[fact.document() for fact in self.missing_facts],
+            not_applied=[entry.document() for entry in self.not_applied],
+            outcome=self.outcome,
+            policy={
+                "data_reviewed_on": self.policy.data_reviewed_on,
+                "revision": self.policy.revision,
+            },
+            reasons=[reason.document() for reason in self.reasons],
+            transaction_id=self.transaction_id,
+            warnings=list(self.warnings),
+        )
+        if self.audit is not None:
+            document["audit"] = self.audit.as_dict()
+        return document
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The decision as OPA returned it, without the client's `audit`."""
+        return dataclasses.replace(self, audit=None).document()
 
     def with_audit(self, audit: Audit) -> Decision:
         """This decision carrying `audit`."""
@@ -190,17 +325,24 @@ class Decision:
                 licensing_policy=result.get("licensing_policy"),
                 items=tuple(
                     ItemDecision(
-                        id=item["id"], outcome=item["outcome"], de_minimis=item.get("de_minimis")
+                        id=item["id"],
+                        outcome=item["outcome"],
+                        de_minimis=item.get("de_minimis"),
+                        reasons=tuple(Reason.from_opa(r) for r in item.get("reasons", ())),
+                        extra=_extra(item, ItemDecision),
                     )
                     for item in result["items"]
                 ),
-                reasons=tuple(_reason(reason) for reason in result["reasons"]),
+                reasons=tuple(Reason.from_opa(reason) for reason in result["reasons"]),
                 not_applied=tuple(
                     NotApplied(
                         provision=entry["provision"],
                         item=entry["item"],
                         because=entry["because"],
                         would_apply_from=entry.get("would_apply_from"),
+                        title=entry.get("title"),
+                        clause=entry.get("clause"),
+                        extra=_extra(entry, NotApplied),
                     )
                     for entry in result.get("not_applied", ())
                 ),
@@ -209,7 +351,9 @@ class Decision:
                         item=fact["item"],
                         field=fact["field"],
                         why=fact["why"],
-                        provision=fact.get("provision", ""),
+                        provision=fact.get("provision"),
+                        line=fact.get("line"),
+                        extra=_extra(fact, MissingFact),
                     )
                     for fact in result.get("missing_facts", ())
                 ),
@@ -218,9 +362,9 @@ class Decision:
                     revision=result["policy"]["revision"],
                     data_reviewed_on=result["policy"]["data_reviewed_on"],
                 ),
-                raw=result,
                 explanation=explanation,
                 metrics=metrics,
+                extra=_extra(result, cls, CLIENT_FIELDS),
             )
         except KeyError as e:
             raise EngineError(f"the policy's decision lacks the field {e}") from e
@@ -228,19 +372,19 @@ class Decision:
             raise EngineError(f"the policy's decision has a field of the wrong type: {e}") from e
 
 
-def _reason(reason: Mapping[str, Any]) -> Reason:
-    citation = reason["citation"]
-    return Reason(
-        provision=reason["provision"],
-        title=reason["title"],
-        item=reason["item"],
-        outcome=reason["outcome"],
-        citation=Citation(
-            instrument=citation["instrument"],
-            article=citation["article"],
-            url=citation["url"],
-            effective_from=citation.get("effective_from"),
-        ),
-        facts=reason["facts"],
-        licence=reason.get("licence"),
-    )
+CLIENT_FIELDS = frozenset({"explanation", "metrics", "audit"})
+"""Fields of `Decision` that OPA does not send: the client adds them."""
+
+
+def _extra(
+    document: Mapping[str, Any], model: type, not_sent: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """The fields of `document` that `model` does not name."""
+    named = {f.name for f in dataclasses.fields(model)} - not_sent - {"extra"}
+    return {key: value for key, value in document.items() if key not in named}
+
+
+def _document(extra: Mapping[str, Any], **fields: Any) -> dict[str, Any]:
+    """`fields` that are present (not None) and `extra`, by key, as OPA orders them."""
+    present = {key: value for key, value in fields.items() if value is not None}
+    return dict(sorted({**extra, **present}.items()))

@@ -193,16 +193,13 @@ def review_note(reviewed_on: str, date: str) -> str:
     )
 
 
-def markdown_table(rows: list[Provision], date: str) -> str:
-    """The provisions as a markdown table, for the README and `--format markdown`."""
-    lines = [
-        "| provision | what it says | legal basis | in effect from | suspended "
-        f"| status on {date} |",
-        "|---|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| `{p.id}` | {p.title} | [{p.instrument}, {p.article}]({p.source}) "
-        f"| {p.effective_from} | {'; '.join(p.suspended) or '—'} | {p.status} |"
-        for p in rows
-    ]
-    return "\n".join(lines) + "\n"
+@dataclass(frozen=True)
+class ProvisionList:
+    """What `exportctl provisions` shows: the provisions, their status on a day, and how old
+    the legal data is on it."""
+
+    rows: list[Provision]
+    day: str
+    """The day of the status, YYYY-MM-DD."""
+    note: str
+    """How old the legal data is on `day` (`review_note`)."""

@@ -1,22 +1,21 @@
 """Decisions for people (a terminal table, a markdown document) and for programs (JSON).
 
-Text that came from the input or from OPA is shown without terminal control characters
-(`printable`); JSON output is JSON-escaped instead. A decision that does not have the contract's
-shape is not shown at all: the renderers raise `EngineError` before printing anything.
+A decision that does not have the contract's shape is not shown at all: the renderers raise
+`EngineError` before anything is printed.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import orjson
 
 from exportctl._models import Decision, Reason
+from exportctl._render.text import drawn, printable
 from exportctl.errors import EngineError
 
-if TYPE_CHECKING:  # rich is imported when something is drawn: `printable` is needed sooner
+if TYPE_CHECKING:  # rich is imported when something is drawn
     from rich.console import Console, RenderableType
     from rich.text import Text
 
@@ -28,20 +27,6 @@ OUTCOME_STYLES = {
     "exempt": "bold green",
     "not_required": "bold green",
 }
-
-_ESCAPE_SEQUENCE = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~])?"
-)
-"""A terminal escape sequence: CSI (`ESC [ ... m`), an OSC, DCS, SOS, PM or APC string (up to BEL
-or ST), or a short escape (`ESC c`)."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""C0 control characters except tab and newline, DEL, and C1 control characters."""
-
-
-def printable(text: str) -> str:
-    """`text` without anything a terminal would act on: escape sequences, C0 control characters
-    (tab and newline kept), DEL and C1 control characters."""
-    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
 class TraceLine(NamedTuple):
@@ -77,25 +62,23 @@ def explanation_text(lines: Iterable[str]) -> str:
     )
 
 
-def render_json(decision: Decision) -> str:
+def render_json(decision: Decision, width: int | None = None) -> str:
     """The decision as OPA returned it, with the client's `audit` added, indented by two spaces."""
-    return orjson.dumps(decision.document(), option=orjson.OPT_INDENT_2).decode()
+    return orjson.dumps(decision.document(), option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
-def render_table(decision: Decision, console: Console | None = None) -> None:
-    """Print the decision to a terminal: header, items, reasons and what did not apply.
+def render_table(decision: Decision, width: int | None = None) -> str:
+    """The decision for a terminal: header, items, reasons and what did not apply."""
+    parts = _shown(_table_parts, decision)
 
-    Everything is laid out before anything is printed: a decision that breaks the contract
-    prints nothing and raises `EngineError`.
-    """
-    from rich.console import Console
+    def draw(console: Console) -> None:
+        for part, soft_wrap in parts:
+            console.print(part, soft_wrap=soft_wrap)
 
-    console = console or Console()
-    for part, soft_wrap in _shown(_table_parts, decision):
-        console.print(part, soft_wrap=soft_wrap)
+    return drawn(draw, width)
 
 
-def render_markdown(decision: Decision) -> str:
+def render_markdown(decision: Decision, width: int | None = None) -> str:
     """The decision as a markdown document with the same sections as the table; `EngineError`
     for a decision that breaks the contract."""
     return _shown(_markdown, decision)
@@ -335,3 +318,6 @@ def _md_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str
         "|" + "---|" * len(columns),
         *("| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows),
     ]
+
+
+FORMATS = {"table": render_table, "markdown": render_markdown, "json": render_json}

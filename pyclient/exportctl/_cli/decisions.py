@@ -1,0 +1,212 @@
+"""The commands that decide transactions: `decide`, `batch` and `validate`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from exportctl._batch import CHUNK_SIZE, WORKERS
+from exportctl._cli._app import (
+    OpaTokenOption,
+    OpaUrlOption,
+    RecordOption,
+    SourceArgument,
+    error_line,
+    output,
+    read_transaction,
+    warn,
+)
+from exportctl._client import Explain, decide
+from exportctl._render import printable, render
+from exportctl._schema import validate_transaction
+from exportctl.errors import EXIT_ENGINE, EngineError, UsageError
+
+EXIT_CODES = {
+    "not_required": 0,
+    "exempt": 0,
+    "licensed": 0,
+    "license_required": 1,
+    "prohibited": 1,
+    "insufficient_information": 4,
+}
+"""`decide`'s exit code for each outcome."""
+
+
+class OutputFormat(StrEnum):
+    """How `decide` and `provisions` print what they found."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def decide_command(
+    source: SourceArgument,
+    *,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="`table` for people, `markdown` for reports, `json` "
+            "for programs (the decision exactly as OPA returned it, plus the client's `audit`).",
+        ),
+    ] = OutputFormat.table,
+    opa_url: OpaUrlOption = None,
+    opa_token: OpaTokenOption = None,
+    explain: Annotated[
+        Explain | None,
+        typer.Option(
+            help="Also print OPA's explanation of the evaluation as a tree: `notes` (trace "
+            "notes), `fails` (failed expressions) or `full` (every step; slow on large inputs).",
+            show_default=False,
+        ),
+    ] = None,
+    record: RecordOption = None,
+) -> None:
+    """Decide whether a transaction needs a licence.
+
+    Exit codes: **0** not_required, exempt or licensed; **1** license_required or prohibited;
+    **2** bad usage or an invalid transaction; **3** the policy engine could not be reached or
+    answered an error, or the output or the audit log could not be written;
+    **4** insufficient_information. A failure is one line on standard error.
+
+    Examples:
+
+        exportctl decide examples/cn-export-tb-magnet.json
+
+        exportctl decide -f json --opa-url http://127.0.0.1:8181 order.json
+
+        cat order.json | exportctl decide --explain notes -
+
+        exportctl decide --record audit/ order.json
+    """
+    transaction = read_transaction(source)
+    if explain is Explain.full:
+        warn("--explain full records every evaluation step: slow and very long on large inputs")
+    decision = decide(transaction, opa_url, explain=explain)
+    if explain is not None and not decision.explanation:
+        warn(f"OPA returned no explanation lines for --explain {explain}")
+    if not isinstance(decision.outcome, str) or decision.outcome not in EXIT_CODES:
+        raise EngineError(f"the policy answered an unknown outcome {decision.outcome!r}")
+    if record is not None:
+        from exportctl._audit import AuditLog
+
+        with AuditLog(record, warn) as log:
+            log.append_decision(decision, transaction)
+    output(render(decision, output_format))
+    if output_format is OutputFormat.json and decision.explanation:
+        from exportctl._render.decision import explanation_text
+
+        typer.echo(explanation_text(decision.explanation), err=True)
+    raise typer.Exit(EXIT_CODES[decision.outcome])
+
+
+def batch_command(
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="INPUT|-",
+            help="JSON Lines, one transaction per line; `-` reads standard input.",
+            show_default=False,
+        ),
+    ],
+    *,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="OUT",
+            help="Where the answers go, one line each, appended. Rerun with the same OUT to "
+            "resume: transactions already decided there are skipped.",
+            show_default=False,
+        ),
+    ],
+    opa_url: OpaUrlOption = None,
+    opa_token: OpaTokenOption = None,
+    record: RecordOption = None,
+    validate: Annotated[
+        bool,
+        typer.Option(
+            "--validate/--no-validate",
+            help="Check each line against the transaction schema before deciding it. Without "
+            "it a line must still be an object with an `id`; the policy fails closed on facts "
+            "it lacks.",
+        ),
+    ] = True,
+    chunk_size: Annotated[
+        int, typer.Option(min=1, max=10_000, metavar="N", help="Transactions per request.")
+    ] = CHUNK_SIZE,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, max=8, metavar="N", help="Requests in flight, one connection each."),
+    ] = WORKERS,
+) -> None:
+    """Decide every transaction of a JSON Lines file, a chunk of them per request.
+
+    Each line of OUT answers a line of INPUT, in order: the decision (as `decide -f json`, with
+    its `audit`), or for a bad line (not JSON, not a valid transaction, a repeated id) an error
+    record `{"line", "transaction_id", "error": {"field", "message"}}`, and the run goes on.
+    An interrupted run resumes when rerun with the same OUT, without loss or duplicates: a last
+    line cut short is reported and decided again, and with `--record` the decisions a stopped
+    run wrote but did not record are recorded, once. A progress bar shows on a terminal; a
+    summary by outcome ends the run, on standard error.
+
+    Exit codes: **0** every line decided, whatever the outcomes; **2** some lines were bad, or bad
+    usage; **3** the policy engine could not be reached, or failed on some transactions (rerun to
+    retry them), or OUT or the audit log could not be written (a full disk: rerun to resume).
+
+    Examples:
+
+        exportctl batch orders.jsonl --output decisions.jsonl
+
+        cat orders.jsonl | exportctl batch - -o decisions.jsonl --record audit/
+    """
+    from rich.console import Console
+
+    from exportctl._batch_file import run_batch
+    from exportctl._render.progress import progress
+
+    path = None if source == "-" else Path(source)
+    try:
+        with (
+            typer.get_binary_stream("stdin") if path is None else path.open("rb") as stream,
+            progress(Console(stderr=True), path) as advance,
+        ):
+            summary = run_batch(
+                stream,
+                output,
+                opa_url=opa_url,
+                validate=validate,
+                record=record,
+                chunk_size=chunk_size,
+                workers=workers,
+                on_lines=advance,
+                warn=warn,
+            )
+    except OSError as e:
+        name = source if path else "standard input"
+        raise UsageError(f"cannot read {name}: {e.strerror or e}") from e
+    for failure in summary.failures:
+        error_line(failure, EXIT_ENGINE)
+    typer.echo(summary.report(), err=True)
+    raise typer.Exit(summary.exit_code)
+
+
+def validate_command(source: SourceArgument) -> None:
+    """Check a transaction against the schema without asking the policy engine.
+
+    Exits 0 when the transaction is valid, 2 with one line naming the first invalid field
+    otherwise.
+
+    Example:
+
+        exportctl validate examples/cn-export-tb-magnet.json
+    """
+    transaction = read_transaction(source)
+    validate_transaction(transaction)
+    typer.echo(f"valid transaction {printable(transaction['id'])}")
