@@ -69,3 +69,9 @@ not_applied(d, id) := {object.remove(n, ["title"]) | some n in d.not_applied; n.
 #   The expected not_applied entry of provision `id` (own clause) for item `item`: it would apply
 #   from `from`, `because`.
 not_applied_entry(id, item, from, because) := {"provision": id, "clause": id, "item": item, "would_apply_from": from, "because": because}
+
+# METADATA
+# description: >-
+#   The expected not_applied entry of provision `id` for item "1" on a day before its clause
+#   takes effect on `from`.
+not_yet_in_force(id, from) := not_applied_entry(id, "1", from, sprintf("not yet in force: %s applies from %s", [id, from]))

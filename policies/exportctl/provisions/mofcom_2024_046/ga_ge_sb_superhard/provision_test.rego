@@ -42,7 +42,7 @@ _warned(d) if {
 	contains(w, "suspended by MOFCOM Announcement No. 72 of 2025 through 2026-11-27")
 } else := false
 
-_not_yet := testing.not_applied_entry(_id, "1", "2024-12-03", "not yet in force: mofcom_2024_046/ga_ge_sb_superhard applies from 2024-12-03")
+_not_yet := testing.not_yet_in_force(_id, "2024-12-03")
 
 _suspended := testing.not_applied_entry(_id, "1", "2026-11-28", "suspended by MOFCOM Announcement No. 72 of 2025 from 2025-11-09 through 2026-11-27")
 

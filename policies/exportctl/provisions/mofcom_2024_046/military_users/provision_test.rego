@@ -64,7 +64,7 @@ test_needs_classification if {
 
 # Clause 1 is untouched by No. 72 of 2025, so it applies throughout clause 2's suspension.
 test_effective_date_boundary[date] if {
-	not_yet := testing.not_applied_entry(_id, "1", "2024-12-03", "not yet in force: mofcom_2024_046/military_users applies from 2024-12-03")
+	not_yet := testing.not_yet_in_force(_id, "2024-12-03")
 	some date, want in {
 		"2024-12-02": {"reasons": set(), "not_applied": {not_yet}},
 		"2024-12-03": {"reasons": {_user(["1C902.a.1"], "CN", "US")}, "not_applied": set()},

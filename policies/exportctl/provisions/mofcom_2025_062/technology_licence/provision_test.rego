@@ -49,7 +49,7 @@ test_needs_classification[note] if {
 	}])} with input as testing.transaction_from(_base, patch, {"kind": "technology", "material": {"elements": ["Nd", "Fe", "B"], "form": "magnet"}})
 }
 
-_not_yet := testing.not_applied_entry(_id, "1", "2025-10-09", "not yet in force: mofcom_2025_062/technology_licence applies from 2025-10-09")
+_not_yet := testing.not_yet_in_force(_id, "2025-10-09")
 
 _suspended := testing.not_applied_entry(_id, "1", "2026-11-11", "suspended by MOFCOM/GAC Announcement No. 70 of 2025 from 2025-11-07 through 2026-11-10")
 

@@ -66,7 +66,7 @@ test_needs_classification[note] if {
 }
 
 test_effective_date_boundary[date] if {
-	not_yet := testing.not_applied_entry(_id, "1", "2026-01-06", "not yet in force: mofcom_2026_001/military_ban applies from 2026-01-06")
+	not_yet := testing.not_yet_in_force(_id, "2026-01-06")
 	some date, want in {
 		"2026-01-05": {"reasons": set(), "not_applied": {not_yet}},
 		"2026-01-06": {"reasons": {_user(_magnet_code, "CN", "JP")}, "not_applied": set()},

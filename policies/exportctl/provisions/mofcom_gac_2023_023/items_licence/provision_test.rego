@@ -38,7 +38,7 @@ test_does_not_fire[note] if {
 	count(items_licence.findings) == 0 with input as testing.transaction_from(_base, tc.patch, tc.item)
 }
 
-_not_yet := testing.not_applied_entry(_id, "1", "2023-08-01", "not yet in force: mofcom_gac_2023_023/items_licence applies from 2023-08-01")
+_not_yet := testing.not_yet_in_force(_id, "2023-08-01")
 
 test_effective_date_boundary[date] if {
 	some date, want in {

@@ -53,7 +53,7 @@ test_scope[note] if {
 	count(rare_earth_technologies.findings) == tc.n with input as testing.transaction_from(_base, tc.patch, tc.item)
 }
 
-_not_yet := testing.not_applied_entry(_id, "1", "2023-12-21", "not yet in force: mofcom_most_2023_057/rare_earth_technologies applies from 2023-12-21")
+_not_yet := testing.not_yet_in_force(_id, "2023-12-21")
 
 test_effective_date_boundary[date] if {
 	some date, want in {
