@@ -35,5 +35,8 @@ step "ruff format --check"
 step "mypy --strict pyclient/exportctl"
 "$PY/mypy" --strict pyclient/exportctl
 
+step "mypy --strict tests"
+"$PY/mypy" --strict tests
+
 step "pytest -q"
 "$PY/pytest" -q

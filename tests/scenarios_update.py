@@ -42,7 +42,7 @@ def _updated_entries(expected: list[dict[str, Any]], actual: list[dict[str, Any]
     if _holds(expected, actual):
         return expected
     named = {(e["provision"], e["item"]): e for e in expected}
-    entries = []
+    entries: list[dict[str, Any]] = []
     for a in actual:
         pair = (a["provision"], a["item"])
         if pair in {(e["provision"], e["item"]) for e in entries}:

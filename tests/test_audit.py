@@ -161,9 +161,9 @@ def test_record_appends_one_line_per_decision_and_never_rewrites(
         check_record(record, TB_MAGNET, opa_url)
         assert file.name >= f"audit-{record['decided_at'][:10]}.jsonl"  # the day recorded
     assert records[0]["decision_id"] != records[1]["decision_id"]
-    first, second = after.splitlines()
+    first_line = after.splitlines()[0]
     assert records[0]["prev_sha256"] == "0" * 64  # the first record of the log
-    assert records[1]["prev_sha256"] == hashlib.sha256(first).hexdigest()
+    assert records[1]["prev_sha256"] == hashlib.sha256(first_line).hexdigest()
     assert list(records[1])[0] == "prev_sha256"
     assert mode(directory) == 0o700
     assert mode(file) == 0o600

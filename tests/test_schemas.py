@@ -11,7 +11,9 @@ import copy
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -37,7 +39,7 @@ CONTRACT_EXAMPLES = {
 CATALOGUE = ROOT / "policies" / "exportctl" / "catalogue" / "data.json"
 
 
-def load(path: Path):
+def load(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -51,20 +53,20 @@ TX = validator("transaction")
 DECISION = validator("decision")
 
 
-def errors(v: Draft202012Validator, instance) -> list[tuple[str, str]]:
+def errors(v: Draft202012Validator, instance: Any) -> list[tuple[str, str]]:
     return [(e.json_path, e.message) for e in v.iter_errors(instance)]
 
 
 # --- the schemas themselves -------------------------------------------------
 
 
-def test_date_format_checker_is_active():
+def test_date_format_checker_is_active() -> None:
     assert "date" in Draft202012Validator.FORMAT_CHECKER.checkers
     assert not Draft202012Validator.FORMAT_CHECKER.conforms("2026-02-30", "date")
     assert Draft202012Validator.FORMAT_CHECKER.conforms("2024-02-29", "date")
 
 
-def _walk(node, path="#"):
+def _walk(node: Any, path: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
     if isinstance(node, dict):
         yield path, node
         for key, value in node.items():
@@ -75,7 +77,7 @@ def _walk(node, path="#"):
 
 
 @pytest.mark.parametrize("name", ["transaction", "decision"])
-def test_every_property_is_documented(name):
+def test_every_property_is_documented(name: str) -> None:
     """Auditors read the schema: every declared property has a title and a description."""
     schema = load(SCHEMAS / f"{name}.schema.json")
     undocumented = []
@@ -93,7 +95,7 @@ def test_every_property_is_documented(name):
     assert undocumented == []
 
 
-def test_control_code_pattern_accepts_every_catalogue_code():
+def test_control_code_pattern_accepts_every_catalogue_code() -> None:
     """Every code of the bundle's catalogue, and every heading above it, is a valid control_code."""
     codes = {code for group in load(CATALOGUE)["groups"].values() for code in group["entries"]}
     assert len(codes) >= 59
@@ -110,11 +112,11 @@ def test_control_code_pattern_accepts_every_catalogue_code():
 # --- transactions -----------------------------------------------------------
 
 
-def example_files():
+def example_files() -> list[Path]:
     return sorted(EXAMPLES.glob("*.json"))
 
 
-def test_examples_present():
+def test_examples_present() -> None:
     names = {p.name for p in example_files()}
     assert {
         "cn-export-tb-magnet.json",
@@ -125,18 +127,18 @@ def test_examples_present():
 
 
 @pytest.mark.parametrize("path", example_files(), ids=lambda p: p.name)
-def test_example_validates(path):
+def test_example_validates(path: Path) -> None:
     assert errors(TX, load(path)) == []
 
 
 @pytest.mark.parametrize("path", example_files(), ids=lambda p: p.name)
-def test_example_is_an_unchanged_copy_of_the_contract(path):
+def test_example_is_an_unchanged_copy_of_the_contract(path: Path) -> None:
     assert hashlib.sha256(path.read_bytes()).hexdigest() == CONTRACT_EXAMPLES.get(path.name)
 
 
-def base_tx() -> dict:
+def base_tx() -> dict[str, Any]:
     """A valid transaction that exercises every part of the schema."""
-    tx = copy.deepcopy(load(EXAMPLES / "kr-motor-de-minimis.json"))
+    tx: dict[str, Any] = copy.deepcopy(load(EXAMPLES / "kr-motor-de-minimis.json"))
     tx["contract_date"] = "2026-10-01"
     tx["parties"].append(
         {
@@ -167,11 +169,11 @@ def base_tx() -> dict:
     return tx
 
 
-def test_base_transaction_is_valid():
+def test_base_transaction_is_valid() -> None:
     assert errors(TX, base_tx()) == []
 
 
-def test_unknown_fields_are_refused_where_they_are():
+def test_unknown_fields_are_refused_where_they_are() -> None:
     """Every object is closed: a misspelt key is an error, never silently ignored."""
     tx = base_tx()
     tx["x_erp_reference"] = "ERP-1"
@@ -186,7 +188,7 @@ def test_unknown_fields_are_refused_where_they_are():
 _DELETE = object()
 
 
-def _node_and_key(doc, dotted: str):
+def _node_and_key(doc: Any, dotted: str) -> tuple[Any, int | str]:
     *parents, last = dotted.split(".")
     node = doc
     for p in parents:
@@ -202,7 +204,7 @@ def _json_path(dotted: str) -> str:
     return path
 
 
-def mutated(doc, dotted: str, value):
+def mutated(doc: Any, dotted: str, value: object) -> Any:
     """A deep copy of doc with the field at the dotted path set to value (or removed)."""
     doc = copy.deepcopy(doc)
     node, key = _node_and_key(doc, dotted)
@@ -213,7 +215,9 @@ def mutated(doc, dotted: str, value):
     return doc
 
 
-def expected_failure(dotted: str, value, message: str, where: str | None):
+def expected_failure(
+    dotted: str, value: object, message: str, where: str | None
+) -> tuple[str, str]:
     """The JSON path and message fragment a refusal must name."""
     if value is _DELETE:
         parent, _, field = dotted.rpartition(".")
@@ -283,8 +287,8 @@ BAD_TRANSACTIONS = [
 ]
 
 
-@pytest.mark.parametrize("case", BAD_TRANSACTIONS, ids=[c[0] for c in BAD_TRANSACTIONS])
-def test_bad_transaction_is_refused_naming_the_path(case):
+@pytest.mark.parametrize("case", BAD_TRANSACTIONS, ids=[str(c[0]) for c in BAD_TRANSACTIONS])
+def test_bad_transaction_is_refused_naming_the_path(case: tuple[Any, ...]) -> None:
     _, dotted, value, message, *where = case
     path, message = expected_failure(dotted, value, message, where[0] if where else None)
     found = errors(TX, mutated(base_tx(), dotted, value))
@@ -308,7 +312,7 @@ REASON = {
 }
 
 
-def valid_decision() -> dict:
+def valid_decision() -> dict[str, Any]:
     return {
         "transaction_id": "SO-2026-00417",
         "date": "2026-03-02",
@@ -345,7 +349,7 @@ def valid_decision() -> dict:
     }
 
 
-def insufficient_decision() -> dict:
+def insufficient_decision() -> dict[str, Any]:
     d = valid_decision()
     d.pop("licensing_policy")
     d["outcome"] = "insufficient_information"
@@ -356,12 +360,12 @@ def insufficient_decision() -> dict:
     return d
 
 
-def test_valid_decisions_validate():
+def test_valid_decisions_validate() -> None:
     assert errors(DECISION, valid_decision()) == []
     assert errors(DECISION, insufficient_decision()) == []
 
 
-def test_decision_additions_are_allowed():
+def test_decision_additions_are_allowed() -> None:
     d = valid_decision()
     d["reasons"][0]["description"] = "from METADATA"
     d["reasons"][0]["clause"] = "mofcom-2025-18/art-1"
@@ -428,8 +432,8 @@ BAD_DECISIONS = [
 ]
 
 
-@pytest.mark.parametrize("case", BAD_DECISIONS, ids=[c[0] for c in BAD_DECISIONS])
-def test_bad_decision_is_refused_naming_the_path(case):
+@pytest.mark.parametrize("case", BAD_DECISIONS, ids=[str(c[0]) for c in BAD_DECISIONS])
+def test_bad_decision_is_refused_naming_the_path(case: tuple[Any, ...]) -> None:
     _, make, dotted, value, message, *where = case
     path, message = expected_failure(dotted, value, message, where[0] if where else None)
     found = errors(DECISION, mutated(make(), dotted, value))
@@ -437,7 +441,7 @@ def test_bad_decision_is_refused_naming_the_path(case):
     assert any(p == path and message in m for p, m in found), found
 
 
-def test_the_bundle_validates_against_the_current_schema():
+def test_the_bundle_validates_against_the_current_schema() -> None:
     """The policy validates its input against a copy in the bundle: `make docs` writes it."""
     from exportctl._docs import bundle_schema, bundle_schema_path
 

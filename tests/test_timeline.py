@@ -87,7 +87,7 @@ def test_svg_is_well_formed_with_one_row_per_clause(
     assert root.tag == f"{SVG}svg"
     groups = list(root.iter(f"{SVG}g"))
     rows = [g for g in groups if g.get("class") == "row clause"]
-    assert sorted(g.get("data-ref") for g in rows) == sorted(clause_refs(calendar))
+    assert sorted(str(g.get("data-ref")) for g in rows) == sorted(clause_refs(calendar))
     instruments = {g.get("data-id") for g in groups if g.get("class") == "instrument"}
     assert instruments == set(calendar)
     # Instruments without clauses of their own get a row for what they impose on others.
