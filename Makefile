@@ -33,7 +33,7 @@ bench: setup
 	@$(BIN)/python bench/run.py; run=$$?; $(BIN)/python bench/batch.py && exit $$run
 
 docs: setup
-	@$(BIN)/python -m exportctl._docs
+	@$(BIN)/python -m exportctl._derive && $(BIN)/python -m exportctl._docs
 
 # Rewrites scenario expectations from the current bundle and prints what changed: review the diff.
 scenarios-update: setup

@@ -1,9 +1,10 @@
 """A new announcement of an existing shape is data and a provision of a few lines, no Rego edit.
 
 The test adds to a copy of the bundle what issue 8 says such a change is: one instrument record
-and one provision folder whose rule is a single line over the shape library. Through a real OPA,
+and one provision folder whose rule is a single line over the shape library, then derives the
+bundle's index from the records as `make docs` does. Through a real OPA,
 the new provision then decides an export of the listed element from its effective date, and the
-decision names it and cites the record, and before that date it is not applied and says when it will be.
+decision names it and cites the record; before that date it is not applied and says from when.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import orjson
 
 from exportctl import Sidecar
 from exportctl._client import OpaClient
+from exportctl._derive import write_index
 
 ROOT = Path(__file__).resolve().parents[1]
 ID = "mofcom_gac_2099_001"
@@ -89,6 +91,7 @@ def test_a_record_and_a_one_line_provision_decide_a_new_announcement(tmp_path: P
     provision = policies / "exportctl" / "provisions" / ID / "items_licence" / "provision.rego"
     provision.parent.mkdir(parents=True)
     provision.write_text(PROVISION)
+    write_index(policies)  # what `make docs` does
 
     with Sidecar(policies) as opa:
         client = OpaClient(opa.url, token=opa.token)

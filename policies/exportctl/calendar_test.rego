@@ -56,7 +56,7 @@ _instruments := {
 _spans(segments) := [[s.from, object.get(s, "until", "open"), s.state, s.unconfirmed] | some s in segments]
 
 test_timeline_clause_life_from_publication_to_repeal if {
-	t := calendar.timeline with data.exportctl.instruments as _instruments
+	t := calendar.timeline with data.exportctl.instruments as _instruments with data.exportctl.derived as {}
 	t.law.published_on == "2025-01-10"
 	t.law.clauses.one.effective_from == "2025-02-01"
 	_spans(t.law.clauses.one.segments) == [
@@ -71,7 +71,7 @@ test_timeline_clause_life_from_publication_to_repeal if {
 }
 
 test_timeline_own_end_and_open_ended_suspension if {
-	t := calendar.timeline with data.exportctl.instruments as _instruments
+	t := calendar.timeline with data.exportctl.instruments as _instruments with data.exportctl.derived as {}
 	t.law.clauses.two.effective_until == "2025-06-01"
 	_spans(t.law.clauses.two.segments) == [["2025-01-10", "2025-06-01", "in_force", false], ["2025-06-01", "open", "lapsed", false]]
 	_spans(t.law.clauses.three.segments) == [["2025-01-10", "2025-04-01", "in_force", false], ["2025-04-01", "open", "suspended", false]]
@@ -79,7 +79,7 @@ test_timeline_own_end_and_open_ended_suspension if {
 }
 
 test_timeline_measures_an_instrument_imposes if {
-	t := calendar.timeline with data.exportctl.instruments as _instruments
+	t := calendar.timeline with data.exportctl.instruments as _instruments with data.exportctl.derived as {}
 	t.pause.clauses == {}
 	t.pause.imposes == [
 		{"kind": "suspension", "instrument": "law", "target": "Law", "clauses": ["one"], "from": "2025-03-01", "through": "2025-03-31", "until": "2025-04-01"},

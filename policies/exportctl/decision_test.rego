@@ -201,7 +201,7 @@ test_qualifying_provisions_follow_the_requirement[date] if {
 test_qualifying_provision_not_in_force_itself if {
 	fixture := json.patch(data.exportctl.instruments, [{"op": "add", "path": "/mofcom_2025_061/clauses/end_uses/effective_from", "value": "2025-10-21"}])
 	d := exportctl.decision with input as _reexport("2025-10-20", {"end_use": {"categories": ["military"]}})
-		with data.exportctl.instruments as fixture
+		with data.exportctl.instruments as fixture with data.exportctl.derived as {}
 	some n in d.not_applied
 	n.provision == "mofcom_2025_061/end_uses"
 	n.would_apply_from == "2025-10-21"
@@ -233,7 +233,7 @@ test_qualifying_provision_with_no_known_resumption if {
 		}],
 		"end_use": {"categories": ["military"]},
 	})
-		with data.exportctl.instruments as fixture
+		with data.exportctl.instruments as fixture with data.exportctl.derived as {}
 	some n in d.not_applied
 	n.provision == "mofcom_2025_061/end_uses"
 	not n.would_apply_from

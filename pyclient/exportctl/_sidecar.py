@@ -119,10 +119,20 @@ def revision(policies: Path) -> str:
 
 
 def build_bundle(policies: Path, output: Path, opa: str | None = None) -> str:
-    """Build `output` (a bundle tarball) from `policies` without its tests; return its revision."""
+    """Build `output` (a bundle tarball) from `policies` without its tests; return its revision.
+
+    Refuses a directory whose derived index (policies/exportctl/derived/data.json) is not what its
+    instrument records give, so no bundle serves an index older than its law.
+    """
+    from exportctl._derive import INDEX, is_current
+
     if not policies.is_dir():
         raise EngineUnavailableError(
             f"no policies directory at {policies} (set EXPORTCTL_POLICIES)"
+        )
+    if not is_current(policies):
+        raise EngineError(
+            f"{policies / INDEX} does not match the instrument records: run `make docs`"
         )
     bundle_revision = revision(policies)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -154,6 +164,46 @@ def build_bundle(policies: Path, output: Path, opa: str | None = None) -> str:
     if built.returncode != 0:
         raise EngineError(f"opa build {policies} failed: {_one_line(built.stdout)}")
     return bundle_revision
+
+
+OPA_GC = {"GOGC": "400", "GOMEMLIMIT": "1GiB"}
+"""Go's collector for the sidecar: collect a quarter as often (GOGC 400), within a soft memory cap
+(GOMEMLIMIT) under which Go collects as needed; either can be set in the environment instead."""
+
+
+def opa_environment() -> dict[str, str]:
+    """The environment OPA runs in: this process's, and `OPA_GC` for a variable it does not set."""
+    return {**OPA_GC, **os.environ}
+
+
+def cache_dir() -> Path:
+    """Where built bundles are kept by revision: `$EXPORTCTL_CACHE`, else the user's cache."""
+    configured = os.environ.get("EXPORTCTL_CACHE")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "exportctl"
+
+
+def cached_bundle(policies: Path, opa: str | None = None) -> tuple[Path, str]:
+    """The bundle of `policies` and its revision, built once per revision and kept in `cache_dir()`.
+
+    The revision is a hash of every policy file, so a cached bundle is the one `opa build` would
+    write now; a CLI call that starts its own sidecar does not run `opa build` again.
+    """
+    bundle_revision = revision(policies)
+    bundles = cache_dir() / "bundles"
+    bundles.mkdir(mode=0o700, parents=True, exist_ok=True)
+    cached = bundles / f"{bundle_revision.removeprefix('sha256:')}.tar.gz"
+    if not cached.is_file():
+        fd, partial = tempfile.mkstemp(dir=bundles, suffix=".partial")
+        os.close(fd)
+        try:
+            build_bundle(policies, Path(partial), opa)
+            os.replace(partial, cached)
+        finally:
+            Path(partial).unlink(missing_ok=True)
+    return cached, bundle_revision
 
 
 class Sidecar:
@@ -216,8 +266,7 @@ class Sidecar:
                     f"the sidecar's socket path {socket_path} is longer than {SOCKET_PATH_MAX} "
                     "bytes: set TMPDIR to a shorter directory"
                 )
-            bundle = self.workdir / "bundle.tar.gz"
-            self.revision = build_bundle(self.policies, bundle, opa)
+            bundle, self.revision = cached_bundle(self.policies, opa)
             self.token = secrets.token_urlsafe(32)
             # Data outside the bundle's roots: read by deploy/authz.rego, not on the command line.
             token_file = self.workdir / "token.json"
@@ -289,6 +338,7 @@ class Sidecar:
         try:
             self._watchdog = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", WATCHDOG, str(self.workdir), *command],
+                env=opa_environment(),
                 stdin=watchdog_end,
                 stdout=subprocess.PIPE,
                 stderr=self._stderr,

@@ -11,10 +11,9 @@ import data.exportctl.instruments
 
 # METADATA
 # description: Every clause record, by reference "instrument/clause".
-all[ref] := c if {
+all := {concat("/", [id, name]): c |
 	some id, instrument in instruments
 	some name, c in instrument.clauses
-	ref := concat("/", [id, name])
 }
 
 # METADATA
@@ -29,15 +28,30 @@ instrument_ids := {id | some id, _ in instruments}
 
 # METADATA
 # description: The clause record for a reference "instrument/clause", with its instrument's citation.
-record(ref) := object.union(clause(ref), {"ref": ref, "instrument": split(ref, "/")[0], "citation": citation(ref)})
+record(ref) := object.union(recorded(ref), {"ref": ref, "instrument": split(ref, "/")[0], "citation": recorded_citation(ref)})
+
+# METADATA
+# description: >-
+#   The clause record as the rules read it: the derived index's copy, which leaves out what only
+#   people read (summary, sources, notes, interpretation, the entities of a listing), or the record
+#   itself for a clause the index does not hold.
+clause(ref) := c if {
+	c := data.exportctl.derived.clauses[ref].record
+} else := recorded(ref)
 
 # METADATA
 # description: The clause record itself, as the data states it.
-clause(ref) := instruments[id].clauses[name] if [id, name] := split(ref, "/")
+recorded(ref) := instruments[id].clauses[name] if [id, name] := split(ref, "/")
 
 # METADATA
 # description: What a reason cites for a clause - instrument, article, url and effective_from.
-citation(ref) := {
+citation(ref) := c if {
+	c := data.exportctl.derived.clauses[ref].citation
+} else := recorded_citation(ref)
+
+# METADATA
+# description: The citation of a clause, computed from the records.
+recorded_citation(ref) := {
 	"instrument": instruments[id].citation,
 	"article": c.article,
 	"url": object.get(c, "url", instruments[id].source.url),
@@ -87,7 +101,7 @@ day_after(date) := time.format([time.add_date(time.parse_ns("2006-01-02", date),
 
 # The first day on which the clause no longer applies for good (the earlier of its own end and any repeal).
 _until(ref) := min({d |
-	some d in ({object.get(clause(ref), "effective_until", _open_end)} | {r.from | some r in _repeals_of(ref)})
+	some d in ({object.get(recorded(ref), "effective_until", _open_end)} | {r.from | some r in _repeals_of(ref)})
 })
 
 _covering(ref, date) := {s |
@@ -101,7 +115,15 @@ _covering(ref, date) := {s |
 #   The clause's status on a date: {in_force, state (in_force, not_yet_in_force, suspended or
 #   lapsed), because?, would_apply_from?, warnings}.
 #   would_apply_from is the first later day on which the clause applies, when one is known.
-status(ref, date) := {
+#   Read from the clause's segments in the derived index (data.exportctl.derived, see
+#   exportctl.derive); a clause the index does not hold is computed from the records.
+status(ref, date) := covering[count(covering) - 1] if {
+	covering := [s.status | some s in data.exportctl.derived.clauses[ref].segments; s.from <= date]
+} else := computed_status(ref, date)
+
+# METADATA
+# description: The clause's status on a date, computed from the instrument records.
+computed_status(ref, date) := {
 	"in_force": false,
 	"state": "lapsed",
 	"because": sprintf("lapsed: %s ceased to apply on %s", [ref, _until(ref)]),
@@ -124,7 +146,7 @@ _state(ref, date) := "suspended" if {
 } else := "not_yet_in_force"
 
 _reasons_not_in_force(ref, date) := array.concat(
-	[sprintf("not yet in force: %s applies from %s", [ref, clause(ref).effective_from]) | date < clause(ref).effective_from],
+	[sprintf("not yet in force: %s applies from %s", [ref, recorded(ref).effective_from]) | date < recorded(ref).effective_from],
 	sort([sprintf("suspended by %s from %s %s", [instruments[s.by].citation, s.from, _through_text(s)]) |
 		some s in _covering(ref, date)
 	]),
@@ -137,9 +159,9 @@ _through_text(s) := "with no end date" if not s.through
 # The first later day on which the clause is in effect, not suspended and not ended.
 _resumes(ref, date) := {"would_apply_from": min(days)} if {
 	days := {d |
-		some d in ({clause(ref).effective_from} | {s.end | some s in _suspensions_of(ref)})
+		some d in ({recorded(ref).effective_from} | {s.end | some s in _suspensions_of(ref)})
 		d > date
-		d >= clause(ref).effective_from
+		d >= recorded(ref).effective_from
 		d < _until(ref)
 		count(_covering(ref, d)) == 0
 	}
@@ -152,6 +174,6 @@ _after_window_warnings(ref, date) := {msg |
 	s.end <= date
 	msg := sprintf(
 		"%s, %s: suspended by %s through %s; no later record extends or ends that suspension, so its status after that day is unconfirmed (last confirmed on %s) and it is applied again from %s",
-		[citation(ref).instrument, clause(ref).article, instruments[s.by].citation, s.through, s.through, s.end],
+		[recorded_citation(ref).instrument, recorded(ref).article, instruments[s.by].citation, s.through, s.through, s.end],
 	)
 }

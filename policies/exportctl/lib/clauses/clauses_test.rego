@@ -41,10 +41,10 @@ _open_ended := {
 }
 
 test_record_carries_citation if {
-	r := clauses.record("law_a/two") with data.exportctl.instruments as _instruments
+	r := clauses.record("law_a/two") with data.exportctl.instruments as _instruments with data.exportctl.derived as {}
 	r.citation == {"instrument": "Law A", "article": "Art. 2", "url": "https://example.test/a2", "effective_from": "2025-12-01"}
 	r.instrument == "law_a"
-	clauses.record("law_a/one").citation.url == "https://example.test/a" with data.exportctl.instruments as _instruments
+	clauses.record("law_a/one").citation.url == "https://example.test/a" with data.exportctl.instruments as _instruments with data.exportctl.derived as {}
 }
 
 test_window_boundaries[note] if {
@@ -57,59 +57,59 @@ test_window_boundaries[note] if {
 		"day after the window": {"ref": "law_a/one", "date": "2026-11-11", "in_force": true},
 		"not yet effective inside the suspension": {"ref": "law_a/two", "date": "2025-11-30", "in_force": false, "from": "2026-11-11"},
 	}
-	st := clauses.status(tc.ref, tc.date) with data.exportctl.instruments as _instruments
+	st := clauses.status(tc.ref, tc.date) with data.exportctl.instruments as _instruments with data.exportctl.derived as {}
 	st.in_force == tc.in_force
 	object.get(st, "would_apply_from", null) == object.get(tc, "from", null)
 	st.state == object.get(tc, "state", {true: "in_force", false: "suspended"}[tc.in_force])
 }
 
 test_not_yet_in_force_and_suspended_from_its_first_day if {
-	st := clauses.status("law_a/two", "2025-11-30") with data.exportctl.instruments as _instruments
+	st := clauses.status("law_a/two", "2025-11-30") with data.exportctl.instruments as _instruments with data.exportctl.derived as {}
 	st.would_apply_from == "2026-11-11"
 	st.because == "not yet in force: law_a/two applies from 2025-12-01; suspended by Pause from 2025-11-07 through 2026-11-10"
 }
 
 test_suspension_is_explained if {
-	st := clauses.status("law_a/one", "2026-01-01") with data.exportctl.instruments as _instruments
+	st := clauses.status("law_a/one", "2026-01-01") with data.exportctl.instruments as _instruments with data.exportctl.derived as {}
 	st.because == "suspended by Pause from 2025-11-07 through 2026-11-10"
 }
 
 test_warning_after_window if {
-	st := clauses.status("law_a/one", "2026-11-11") with data.exportctl.instruments as _instruments
+	st := clauses.status("law_a/one", "2026-11-11") with data.exportctl.instruments as _instruments with data.exportctl.derived as {}
 	some w in st.warnings
 	w == "Law A, Art. 1: suspended by Pause through 2026-11-10; no later record extends or ends that suspension, so its status after that day is unconfirmed (last confirmed on 2026-11-10) and it is applied again from 2026-11-11"
 }
 
 test_no_warning_inside_or_before_window if {
-	st := clauses.status("law_a/one", "2025-10-10") with data.exportctl.instruments as _instruments
+	st := clauses.status("law_a/one", "2025-10-10") with data.exportctl.instruments as _instruments with data.exportctl.derived as {}
 	st.warnings == set()
 }
 
 test_extension_is_a_data_record if {
 	fixture := object.union(_instruments, {"ext": _extension})
-	two := clauses.status("law_a/two", "2026-11-11") with data.exportctl.instruments as fixture
+	two := clauses.status("law_a/two", "2026-11-11") with data.exportctl.instruments as fixture with data.exportctl.derived as {}
 	not two.in_force
 	two.would_apply_from == "2027-11-11"
-	one := clauses.status("law_a/one", "2026-11-11") with data.exportctl.instruments as fixture
+	one := clauses.status("law_a/one", "2026-11-11") with data.exportctl.instruments as fixture with data.exportctl.derived as {}
 	one.in_force
-	suspended := clauses.status("law_a/two", "2026-01-01") with data.exportctl.instruments as fixture
+	suspended := clauses.status("law_a/two", "2026-01-01") with data.exportctl.instruments as fixture with data.exportctl.derived as {}
 	suspended.would_apply_from == "2027-11-11"
 }
 
 test_repeal_ends_the_clause if {
 	fixture := object.union(_instruments, {"rep": _repeal})
-	st := clauses.status("law_a/one", "2027-01-01") with data.exportctl.instruments as fixture
+	st := clauses.status("law_a/one", "2027-01-01") with data.exportctl.instruments as fixture with data.exportctl.derived as {}
 	not st.in_force
 	contains(st.because, "lapsed")
 	st.state == "lapsed"
 	not st.would_apply_from
-	before := clauses.status("law_a/one", "2026-12-31") with data.exportctl.instruments as fixture
+	before := clauses.status("law_a/one", "2026-12-31") with data.exportctl.instruments as fixture with data.exportctl.derived as {}
 	before.in_force
 }
 
 test_open_ended_suspension_has_no_resumption if {
 	fixture := object.union(_instruments, {"open": _open_ended})
-	st := clauses.status("law_a/one", "2030-01-01") with data.exportctl.instruments as fixture
+	st := clauses.status("law_a/one", "2030-01-01") with data.exportctl.instruments as fixture with data.exportctl.derived as {}
 	not st.in_force
 	not st.would_apply_from
 	contains(st.because, "with no end date")
@@ -117,7 +117,7 @@ test_open_ended_suspension_has_no_resumption if {
 
 test_effective_until_ends_the_clause if {
 	fixture := json.patch(_instruments, [{"op": "add", "path": "/law_a/clauses/one/effective_until", "value": "2025-11-01"}])
-	st := clauses.status("law_a/one", "2025-11-01") with data.exportctl.instruments as fixture
+	st := clauses.status("law_a/one", "2025-11-01") with data.exportctl.instruments as fixture with data.exportctl.derived as {}
 	not st.in_force
 }
 

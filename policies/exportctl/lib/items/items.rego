@@ -138,7 +138,13 @@ within(code, listed) if startswith(code, concat("", [listed, "."]))
 # description: >-
 #   The codes the encoded announcements match: every entry of a clause's `codes` in the instrument
 #   records (a code under `codes_unconfirmed` is recorded, not matched).
-encoded_codes := {entry.code |
+encoded_codes := data.exportctl.derived.encoded_codes
+
+encoded_codes := codes_from_records if not data.exportctl.derived.encoded_codes
+
+# METADATA
+# description: The codes the clauses of the instrument records list, as the records state them.
+codes_from_records := {entry.code |
 	some clause in clauses.all
 	some entry in object.get(clause, "codes", [])
 }

@@ -16,18 +16,31 @@ normalise(name) := concat(" ", regex.find_n(`[\p{L}\p{N}]+`, lower(name), -1))
 
 # METADATA
 # description: Every listing clause (a clause with `entities`), by reference "instrument/clause".
-listings[ref] := clause if {
+listings := data.exportctl.derived.listings
+
+listings := listings_from_records if not data.exportctl.derived.listings
+
+# METADATA
+# description: The listing clauses as the instrument records state them, without their entities.
+listings_from_records := {ref: object.remove(clause, ["entities", "summary", "sources", "confidence_note"]) |
 	some ref, clause in clauses.all
 	clause.entities
 }
 
 # Each entity record carries its normalised names (`match_keys`, checked against `normalise` by the
-# tests), so matching costs one normalisation per party, none per entity. `_index` holds the whole
-# map, built once per query: a lookup in it does not re-evaluate the rule for each key.
-_index := _entities
+# tests), so matching costs one normalisation per party, none per entity. The map is derived when
+# the bundle is built (exportctl.derive); an entity index absent from the bundle is computed here.
+_index := data.exportctl.derived.parties
 
-_entities[key] contains {"entity": entity.name, "clause": ref, "list": clause.list} if {
-	some ref, clause in listings
+_index := entities_from_records if not data.exportctl.derived.parties
+
+# METADATA
+# description: >-
+#   Normalised name -> the listings that record it, {entity, clause, list}: the entity index, as
+#   the instrument records state it.
+entities_from_records[key] contains {"entity": entity.name, "clause": ref, "list": clause.list} if {
+	some ref, clause in clauses.all
+	clause.entities
 	some entity in clause.entities
 	some key in entity.match_keys
 }

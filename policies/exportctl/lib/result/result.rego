@@ -10,12 +10,13 @@ import data.exportctl.lib.clauses
 import data.exportctl.lib.facts
 
 # METADATA
-# description: The provision's package annotations (the first in the chain that carries custom.id).
-provision(chain) := [a |
-	some entry in chain
-	a := entry.annotations
+# description: >-
+#   The provision's package annotations: the last of the chain, which runs from the rule to its
+#   package; a provision's package METADATA carries custom.id.
+provision(chain) := a if {
+	a := chain[count(chain) - 1].annotations
 	a.custom.id
-][0]
+}
 
 # METADATA
 # description: The clause record the provision applies (its `custom.id`, "instrument/clause").

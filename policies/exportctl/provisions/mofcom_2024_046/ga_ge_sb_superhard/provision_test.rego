@@ -69,7 +69,7 @@ test_an_extension_record_keeps_it_suspended if {
 		"suspends": [{"instrument": "mofcom_2024_046", "clauses": ["ga_ge_sb_superhard"], "from": "2026-11-28", "through": "2027-11-27"}],
 	}})
 	d := exportctl.decision with input as testing.transaction_from(_base, {"date": "2026-11-28"}, _ge)
-		with data.exportctl.instruments as instruments
+		with data.exportctl.instruments as instruments with data.exportctl.derived as {}
 	testing.reasons(d, _id) == set()
 	testing.not_applied(d, _id) == {testing.not_applied_entry(_id, "1", "2027-11-28", "suspended by Extension from 2026-11-28 through 2027-11-27")}
 }

@@ -52,7 +52,7 @@ test_does_not_prohibit[note] if {
 test_a_record_binding_overseas_transferors_reaches_them if {
 	tx := testing.transaction_from(_base, {"transferor": {"name": "SG Trader", "country": "SG"}}, _sm_metal)
 	testing.results(military_users.findings) == {_user(["1C902.a.1"], "SG", "US")} with input as tx
-		with data.exportctl.instruments.mofcom_2024_046.clauses.military_users.binds_overseas_transferors as true
+		with data.exportctl.instruments.mofcom_2024_046.clauses.military_users.binds_overseas_transferors as true with data.exportctl.derived as {}
 }
 
 test_needs_classification if {

@@ -91,7 +91,7 @@ test_a_suspension_record_lifts_the_ban if {
 		"clauses": {},
 		"suspends": [{"instrument": "mofcom_2026_001", "from": "2026-02-01", "through": "2026-02-28"}],
 	}})
-	d := exportctl.decision with input as testing.transaction_from(_base, {}, _magnet) with data.exportctl.instruments as instruments
+	d := exportctl.decision with input as testing.transaction_from(_base, {}, _magnet) with data.exportctl.instruments as instruments with data.exportctl.derived as {}
 	testing.reasons(d, _id) == set()
 	testing.not_applied(d, _id) == {testing.not_applied_entry(_id, "1", "2026-03-01", "suspended by Pause from 2026-02-01 through 2026-02-28")}
 }

@@ -119,6 +119,6 @@ test_case_9_ho_metal_not_yet_in_force if {
 
 test_without_the_suspension_record_it_applies_from_its_date if {
 	instruments := object.remove(data.exportctl.instruments, ["mofcom_gac_2025_070"])
-	d := exportctl.decision with input as _tx({"date": "2025-11-08"}, _ho_metal) with data.exportctl.instruments as instruments
+	d := exportctl.decision with input as _tx({"date": "2025-11-08"}, _ho_metal) with data.exportctl.instruments as instruments with data.exportctl.derived as {}
 	_mine(d) == {["1", "license_required"]}
 }

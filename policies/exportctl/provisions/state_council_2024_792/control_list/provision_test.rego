@@ -58,12 +58,13 @@ test_watch_list_does_not_prohibit if {
 	tx := _tx({"parties": [{"role": "end_user", "name": "Watched Co", "country": "US"}]}, _dy_oxide)
 	count(control_list.findings) == 0 with input as tx
 		with data.exportctl.instruments.mofcom_2026_watch_list_0224.clauses.listing.entities as [{"name": "Watched Co", "match_keys": ["watched co"]}]
+		with data.exportctl.derived as {}
 }
 
 test_listing_that_does_not_bind_overseas_transferors if {
 	tx := _tx({"transferor": {"name": "MY Trader", "country": "MY"}}, _dy_oxide)
 	count(control_list.findings) == 0 with input as tx
-		with data.exportctl.instruments.mofcom_2026_control_list_0622.clauses.listing.binds_overseas_transferors as false
+		with data.exportctl.instruments.mofcom_2026_control_list_0622.clauses.listing.binds_overseas_transferors as false with data.exportctl.derived as {}
 }
 
 test_facts_name_the_listed_party if {
@@ -228,7 +229,7 @@ test_a_repeal_record_ends_the_prohibition if {
 		"clauses": {},
 		"repeals": [{"instrument": "mofcom_2026_control_list_0622", "from": "2026-07-01"}],
 	}})
-	d := exportctl.decision with input as _tx({}, _dy_oxide) with data.exportctl.instruments as instruments
+	d := exportctl.decision with input as _tx({}, _dy_oxide) with data.exportctl.instruments as instruments with data.exportctl.derived as {}
 	_mine(d) == set()
 	some n in d.not_applied
 	n.provision == "state_council_2024_792/control_list"

@@ -65,8 +65,8 @@ else := false
 # `codes_unconfirmed` are not.
 test_encoded_codes_come_from_the_records if {
 	record := {"clauses": {"c": {"codes": [{"code": "5A992.c"}], "codes_unconfirmed": [{"code": "5A992.d"}]}}}
-	items.encoded("5A992.c") with data.exportctl.instruments.test_record as record
-	not items.encoded("5A992.d") with data.exportctl.instruments.test_record as record
+	items.encoded("5A992.c") with data.exportctl.instruments.test_record as record with data.exportctl.derived as {}
+	not items.encoded("5A992.d") with data.exportctl.instruments.test_record as record with data.exportctl.derived as {}
 	not items.encoded("5A992.c")
 }
 

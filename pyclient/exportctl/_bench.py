@@ -1,0 +1,57 @@
+"""`opa bench` of the decision, as `make bench` and the allocation budget test read it."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from exportctl._paths import opa_binary
+from exportctl._sidecar import TEST_FILES
+from exportctl.errors import EngineError
+
+DECISION_QUERY = "data.exportctl.decision"
+
+
+@dataclass(frozen=True)
+class OpaBench:
+    """One `opa bench` run of a query on one input."""
+
+    ns_per_op: float
+    allocs_per_op: int
+    bytes_per_op: int
+
+
+def opa_bench(policies: Path, input_file: Path, query: str = DECISION_QUERY) -> OpaBench:
+    """Run `opa bench --benchmem` of `query` over the bundle `policies` with `input_file`."""
+    done = subprocess.run(
+        [
+            opa_binary(),
+            "bench",
+            "--benchmem",
+            "--count",
+            "1",
+            "--format",
+            "json",
+            "--bundle",
+            str(policies),
+            "--ignore",
+            TEST_FILES,
+            "--input",
+            str(input_file),
+            query,
+        ],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise EngineError(f"opa bench {input_file.name} failed: {done.stderr.decode().strip()}")
+    result = orjson.loads(done.stdout)
+    runs = result["N"]
+    return OpaBench(
+        ns_per_op=result["T"] / runs,
+        allocs_per_op=round(result["MemAllocs"] / runs),
+        bytes_per_op=round(result["MemBytes"] / runs),
+    )
