@@ -1,28 +1,28 @@
 package exportctl.provisions.mofcom_gac_2025_018.items_licence_test
 
 import data.exportctl.provisions.mofcom_gac_2025_018.items_licence
+import data.exportctl.testing
 
-_tx(item) := {
-	"id": "T",
-	"date": "2026-03-02",
-	"transferor": {"name": "Exporter", "country": "CN"},
-	"destination": "DE",
-	"items": [object.union({"id": "1", "origin": "CN"}, item)],
-}
+_id := "mofcom_gac_2025_018/items_licence"
 
-_outcomes(item) := outcomes if {
-	findings := items_licence.findings with input as _tx(item)
-	outcomes := {[f.outcome, object.get(f.facts, "control_code", "")] | some f in findings}
-}
+_base := testing.transaction({"date": "2026-03-02"}, {})
+
+_with_item(item) := testing.transaction_from(_base, {}, item)
+
+# The licence requirement for item 1, classified under `code` from its `basis` (material or control_code).
+_licence(code, basis) := testing.finding(_id, "1", "license_required", {
+	"classified_from": basis, "control_code": code, "control_codes": [code],
+	"destination": "DE", "transferor_country": "CN",
+})
 
 test_fires_by_material[note] if {
 	some note, tc in {
-		"Tb NdFeB magnet": {"item": {"material": {"elements": ["Nd", "Fe", "B", "Tb"], "form": "magnet"}}, "code": "1C904.a.4"},
-		"Dy metal": {"item": {"material": {"elements": ["Dy"], "form": "metal"}}, "code": "1C905.a.1"},
-		"given code at any depth": {"item": {"control_code": "1C906"}, "code": "1C906"},
-		"listed code wins over an FAQ category": {"item": {"control_code": "1C905.a.4", "category": "rotor_stator_assembly"}, "code": "1C905.a.4"},
+		"Tb NdFeB magnet": {"item": {"material": {"elements": ["Nd", "Fe", "B", "Tb"], "form": "magnet"}}, "want": _licence("1C904.a.4", "material")},
+		"Dy metal": {"item": {"material": {"elements": ["Dy"], "form": "metal"}}, "want": _licence("1C905.a.1", "material")},
+		"given code at any depth": {"item": {"control_code": "1C906"}, "want": _licence("1C906", "control_code")},
+		"listed code wins over an FAQ category": {"item": {"control_code": "1C905.a.4", "category": "rotor_stator_assembly"}, "want": _licence("1C905.a.4", "control_code")},
 	}
-	_outcomes(tc.item) == {["license_required", tc.code]}
+	testing.results(items_licence.findings) == {tc.want} with input as _with_item(tc.item)
 }
 
 test_does_not_fire[note] if {
@@ -33,7 +33,7 @@ test_does_not_fire[note] if {
 		"technology": {"kind": "technology", "control_code": "1C904.a.4"},
 		"FAQ No. 5 category without a code": {"category": "phosphor", "material": {"elements": ["Tb", "O"], "form": "oxide"}},
 	}
-	_outcomes(item) == set()
+	count(items_licence.findings) == 0 with input as _with_item(item)
 }
 
 test_not_an_export_from_china[note] if {
@@ -41,37 +41,37 @@ test_not_an_export_from_china[note] if {
 		"transfer to China": {"destination": "CN"},
 		"overseas transferor": {"transferor": {"name": "X", "country": "JP"}},
 	}
-	tx := object.union(_tx({"control_code": "1C904.b"}), patch)
-	count(items_licence.findings) == 0 with input as tx
+	count(items_licence.findings) == 0 with input as testing.transaction_from(_base, patch, {"control_code": "1C904.b"})
 }
 
 test_missing_classification[note] if {
+	unknown := "neither control_code nor material is given, so the item cannot be classified against items 1C902-1C908"
 	some note, tc in {
-		"HS code alone": {"item": {"hs_code": "2805301300"}, "why": "HS code 2805301300 is a reference code of listed items 1C904.a.1"},
-		"unlisted HS code alone": {"item": {"hs_code": "8505111000"}, "why": "neither control_code nor material"},
-		"nothing": {"item": {}, "why": "neither control_code nor material"},
-		"unnamed combination": {"item": {"material": {"elements": ["Dy"], "form": "other"}}, "why": "matches no listed entry"},
+		"HS code alone": {"item": {"hs_code": "2805301300"}, "why": "HS code 2805301300 is a reference code of listed items 1C904.a.1; an HS code alone never clears an item: give the control-list classification (control_code, or not_listed)"},
+		"unlisted HS code alone": {"item": {"hs_code": "8505111000"}, "why": unknown},
+		"nothing": {"item": {}, "why": unknown},
+		"unnamed combination": {"item": {"material": {"elements": ["Dy"], "form": "other"}}, "why": "the declared material (Dy, form other) contains a listed rare earth but matches no listed entry: give the control-list classification (control_code, or not_listed)"},
 	}
-	some f in items_licence.findings with input as _tx(tc.item)
-	f.outcome == "insufficient_information"
-	f.missing[0].field == "control_code"
-	contains(f.missing[0].why, tc.why)
+	testing.results(items_licence.findings) == {testing.needs(_id, "1", [{"field": "control_code", "why": tc.why}])} with input as _with_item(tc.item)
 }
 
 test_other_rare_earths_are_not_asked_for_here if {
 	item := {"material": {"elements": ["Er", "Si", "O"], "form": "other"}}
-	count(items_licence.findings) == 0 with input as _tx(item)
+	count(items_licence.findings) == 0 with input as _with_item(item)
 }
 
 test_warns_when_not_listed_contradicts_material if {
 	item := {"control_code": "not_listed", "material": {"elements": ["Sm", "Co"], "form": "magnet"}}
-	some w in items_licence.warnings with input as _tx(item)
-	contains(w.message, "matches listed entries 1C902.a.4")
-	w.clause == "mofcom_gac_2025_018/items_licence"
+	items_licence.warnings == {{
+		"clause": _id,
+		"message": "item 1: declared not_listed, but its material (Sm-Co, form magnet) matches listed entries 1C902.a.4; check the classification (customs penalised false declarations of this kind)",
+	}} with input as _with_item(item)
 }
 
 test_no_threshold_reading_is_warned_when_it_classified_the_item if {
-	[w] := [w | some w in items_licence.warnings with input as _tx({"material": {"elements": ["Nd", "Fe", "B", "Dy"], "form": "magnet"}})]
-	startswith(w.message, "item 1: 1C905.a.4 classified as Tb- or Dy-containing NdFeB magnet material from its declared elements")
-	count(items_licence.warnings) == 0 with input as _tx({"control_code": "1C905.a.4"})
+	items_licence.warnings == {{
+		"clause": _id,
+		"message": "item 1: 1C905.a.4 classified as Tb- or Dy-containing NdFeB magnet material from its declared elements: no official minimum Dy or Tb content was found, so no threshold is applied (legal-update-2026-12 D2); a trace of Dy or Tb is read as controlled. Check the classification with the magnet's composition.",
+	}} with input as _with_item({"material": {"elements": ["Nd", "Fe", "B", "Dy"], "form": "magnet"}})
+	count(items_licence.warnings) == 0 with input as _with_item({"control_code": "1C905.a.4"})
 }
