@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from exportctl._docs import (
     BLOCK,
+    ORDERS_JSONL,
     PROVISIONS_MD,
     README,
+    RUN_BLOCK,
+    RUN_EXAMPLE,
     data_reviewed_on,
+    orders_jsonl,
     provisions_block,
     provisions_reference,
+    run_output,
     scenario_cases,
 )
+from exportctl._paths import PROJECT_ROOT
 from exportctl._provisions import provisions
 
 
@@ -59,3 +67,64 @@ def test_scenario_cases_are_found_by_provision() -> None:
     assert not any(
         path.startswith("_") for e in cases.values() for c in e.fires for path in [c.path]
     )
+
+
+def test_readme_make_run_output_is_current(opa_url: str) -> None:
+    match = RUN_BLOCK.search(README.read_text(encoding="utf-8"))
+    assert match, "README.md lacks its <!-- run-output --> block"
+    assert match.group(2) == run_output(opa_url), "README.md is stale: run `make docs`"
+
+
+def test_make_run_decides_the_example_the_readme_shows() -> None:
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert f"EXAMPLE ?= {RUN_EXAMPLE}\n" in makefile
+    assert "exited with 1\n```" in run_output_block()  # license_required, as the README says
+
+
+def run_output_block() -> str:
+    match = RUN_BLOCK.search(README.read_text(encoding="utf-8"))
+    return match.group(2) if match else ""
+
+
+OUTPUT_FLAGS = {"-o", "--output", ">", "--record", "--svg"}
+
+
+def readme_command_inputs(readme: str) -> set[str]:
+    """The files the README's shell commands read: JSON, JSON Lines and Rego paths, less those
+    an earlier command of the same block writes (after `-o`, `--output`, `>`, ...) and
+    placeholders in capitals (`IN.jsonl`, as `FILE`)."""
+    found = set()
+    for block in re.findall(r"^```sh\n(.*?)^```", readme, re.DOTALL | re.MULTILINE):
+        written = set()
+        for line in block.splitlines():
+            words = line.split("#")[0].split()
+            for before, word in zip(["", *words], words, strict=False):
+                if before in OUTPUT_FLAGS:
+                    written.add(word)
+                elif (
+                    re.fullmatch(r"[\w./-]+\.(?:jsonl?|rego)", word)
+                    and not re.fullmatch(r"[A-Z_]+\.\w+", word)
+                    and word not in written
+                ):
+                    found.add(word)
+    return found
+
+
+def test_every_file_a_readme_command_reads_exists() -> None:
+    inputs = readme_command_inputs(README.read_text(encoding="utf-8"))
+
+    assert "examples/orders.jsonl" in inputs
+    assert sorted(p for p in inputs if not (PROJECT_ROOT / p).is_file()) == []
+
+
+def test_the_example_orders_are_current() -> None:
+    assert ORDERS_JSONL.read_text(encoding="utf-8") == orders_jsonl(), (
+        "examples/orders.jsonl is stale: run `make docs`"
+    )
+
+
+def test_the_readme_says_how_to_put_exportctl_and_opa_on_path() -> None:
+    readme = README.read_text(encoding="utf-8")
+    assert ". .venv/bin/activate" in readme
+    assert ".venv/bin/exportctl" in readme
+    assert 'export PATH="$PWD/.tools/bin:$PATH"' in readme

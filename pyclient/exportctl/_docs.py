@@ -2,9 +2,13 @@
 
 - README.md, between `<!-- provisions -->` markers: every provision with its dates and its status
   on the day the data was last reviewed (`policies/exportctl/config/data.json`).
+- README.md, between `<!-- run-output -->` markers: what `make run` prints (`exportctl decide`
+  of the Makefile's `EXAMPLE`, its standard output as in a pipe, 80 columns, and its exit code).
 - docs/provisions.md: the reference of every provision: METADATA, legal basis, dates, the clause
   record's confidence and interpretation notes, and the scenario cases that exercise it.
 - docs/timeline.svg: every instrument's life on one time axis (`exportctl timeline --svg`).
+- examples/orders.jsonl: the example transactions, one per line, for the README's `batch` and
+  `diff --corpus` commands.
 - policies/exportctl/schemas/transaction/data.json: schemas/transaction.schema.json without its
   titles and descriptions, the copy the policy validates its input against (json.match_schema
   compiles the schema on every decision, and the annotations only cost time there).
@@ -12,7 +16,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,6 +32,11 @@ from exportctl._render.provisions import markdown_table
 
 README = PROJECT_ROOT / "README.md"
 BLOCK = re.compile(r"(<!-- provisions -->\n)(.*?)(<!-- /provisions -->)", re.DOTALL)
+RUN_BLOCK = re.compile(r"(<!-- run-output -->\n)(.*?)(<!-- /run-output -->)", re.DOTALL)
+RUN_EXAMPLE = "examples/cn-export-tb-magnet.json"
+"""The Makefile's `EXAMPLE`: the transaction `make run` decides."""
+EXAMPLES = PROJECT_ROOT / "examples"
+ORDERS_JSONL = EXAMPLES / "orders.jsonl"
 PROVISIONS_MD = PROJECT_ROOT / "docs" / "provisions.md"
 TIMELINE_SVG = PROJECT_ROOT / "docs" / "timeline.svg"
 SCENARIOS = PROJECT_ROOT / "tests" / "scenarios"
@@ -67,11 +78,36 @@ def provisions_block(opa_url: str | None = None) -> str:
     return markdown_table(provisions(day, opa_url), day)
 
 
-def readme_with_block(readme: str, block: str) -> str:
-    """`readme` with its provisions block replaced by `block`."""
-    if not BLOCK.search(readme):
-        raise ValueError("README.md has no <!-- provisions --> ... <!-- /provisions --> block")
-    return BLOCK.sub(lambda m: m.group(1) + block + m.group(3), readme)
+def readme_with_block(readme: str, block: str, marker: re.Pattern[str] = BLOCK) -> str:
+    """`readme` with its block between the markers of `marker` replaced by `block`."""
+    if not marker.search(readme):
+        raise ValueError(f"README.md has no block matching {marker.pattern}")
+    return marker.sub(lambda m: m.group(1) + block + m.group(3), readme)
+
+
+def orders_jsonl() -> str:
+    """examples/orders.jsonl: each example transaction (examples/*.json, by name) on a line."""
+    lines = [orjson.loads(path.read_bytes()) for path in sorted(EXAMPLES.glob("*.json"))]
+    return "".join(orjson.dumps(line).decode() + "\n" for line in lines)
+
+
+def run_output(opa_url: str | None = None) -> str:
+    """The README's `make run` block: `exportctl decide` of `RUN_EXAMPLE` run as `make run` runs
+    it, what it prints to a pipe (80 columns, no colour, no trailing spaces), and its exit
+    code."""
+    exportctl = Path(sys.executable).with_name("exportctl")
+    environment = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    url = ["--opa-url", opa_url] if opa_url else []
+    done = subprocess.run(
+        [str(exportctl), "decide", *url, RUN_EXAMPLE],
+        capture_output=True,
+        cwd=PROJECT_ROOT,
+        env={**environment, "COLUMNS": "80"},
+        timeout=300,
+    )
+    printed = (done.stdout + done.stderr).decode().splitlines()
+    lines = ["```text", "$ make run", *printed, f"exportctl decide exited with {done.returncode}"]
+    return "".join(line.rstrip() + "\n" for line in [*lines, "```"])
 
 
 @dataclass(frozen=True)
@@ -209,10 +245,11 @@ def _write(path: Path, text: str) -> None:
 def main() -> int:
     """Rewrite the bundle's schema copy and the generated parts of README.md and docs/."""
     _write(bundle_schema_path(), bundle_schema())
-    readme = README.read_text(encoding="utf-8")
-    _write(README, readme_with_block(readme, provisions_block()))
+    readme = readme_with_block(README.read_text(encoding="utf-8"), provisions_block())
+    _write(README, readme_with_block(readme, run_output(), RUN_BLOCK))
     _write(PROVISIONS_MD, provisions_reference())
     _write(TIMELINE_SVG, timeline_svg())
+    _write(ORDERS_JSONL, orders_jsonl())
     return 0
 
 
