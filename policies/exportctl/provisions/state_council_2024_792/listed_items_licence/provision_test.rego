@@ -3,21 +3,13 @@ package exportctl.provisions.state_council_2024_792.listed_items_licence_test
 import data.exportctl
 import data.exportctl.lib.items
 import data.exportctl.provisions.state_council_2024_792.listed_items_licence
+import data.exportctl.testing
 
-_tx(patch, item) := object.union(
-	{
-		"id": "T",
-		"date": "2026-03-02",
-		"transferor": {"name": "Exporter", "country": "CN"},
-		"destination": "DE",
-		"items": [object.union({"id": "1", "origin": "CN"}, item)],
-	},
-	patch,
-)
+_id := "state_council_2024_792/listed_items_licence"
 
-_codes(patch, item) := codes if {
-	codes := {[f.outcome, f.facts.control_code] | some f in listed_items_licence.findings} with input as _tx(patch, item)
-}
+_base := testing.transaction({"date": "2026-03-02"}, {})
+
+_licence(code) := testing.finding(_id, "1", "license_required", {"control_code": code, "destination": "DE", "transferor_country": "CN"})
 
 test_fires_on_a_code_the_bundle_does_not_encode[note] if {
 	some note, item in {
@@ -29,7 +21,7 @@ test_fires_on_a_code_the_bundle_does_not_encode[note] if {
 		"technology": {"kind": "technology", "control_code": "1E004"},
 		"material from an encoded announcement": {"control_code": "9A012.a.1", "material": {"elements": ["W"], "form": "metal"}},
 	}
-	_codes({}, item) == {["license_required", item.control_code]}
+	testing.results(listed_items_licence.findings) == {_licence(item.control_code)} with input as testing.transaction_from(_base, {}, item)
 }
 
 test_does_not_fire[note] if {
@@ -43,7 +35,7 @@ test_does_not_fire[note] if {
 		"transfer inside China": {"patch": {"destination": "CN"}, "item": {"control_code": "3A001"}},
 		"overseas transferor": {"patch": {"transferor": {"name": "X", "country": "JP"}}, "item": {"control_code": "3A001"}},
 	}
-	count(listed_items_licence.findings) == 0 with input as _tx(tc.patch, tc.item)
+	count(listed_items_licence.findings) == 0 with input as testing.transaction_from(_base, tc.patch, tc.item)
 }
 
 test_within[note] if {
@@ -75,7 +67,7 @@ test_encoded_codes_come_from_the_records if {
 test_every_encoded_code_is_matched_by_a_provision if {
 	codes := items.encoded_codes
 	count(codes) > 0
-	tx := object.union(_tx({}, {}), {"items": [{"id": code, "origin": "CN", "control_code": code} | some code in codes]})
+	tx := object.union(_base, {"items": [{"id": code, "origin": "CN", "control_code": code} | some code in codes]})
 	fired := {[f.item, f.provision] | some f in data.exportctl.provisions[_][_].findings} with input as tx
 	every code in codes {
 		some pair in fired
@@ -86,23 +78,24 @@ test_every_encoded_code_is_matched_by_a_provision if {
 	}
 }
 
-_mine(d) := {[r.item, r.outcome, r.citation.article] | some r in d.reasons; r.provision == "state_council_2024_792/listed_items_licence"}
-
 test_decision_with_its_warning if {
-	d := exportctl.decision with input as _tx({}, {"control_code": "3A001"})
+	d := exportctl.decision with input as testing.transaction_from(_base, {}, {"control_code": "3A001"})
 	d.outcome == "license_required"
 	d.licensing_policy == "standard"
-	{[item, outcome] | some [item, outcome, _] in _mine(d)} == {["1", "license_required"]}
-	some [_, _, article] in _mine(d)
-	contains(article, "Export Control Law Art. 12")
-	some w in d.warnings
-	contains(w, "item 1: control code 3A001 is a Dual-use Items Export Control List code that this bundle does not encode")
+	testing.reasons(d, _id) == {_licence("3A001")}
+	{r.citation | some r in d.reasons; r.provision == _id} == {{
+		"article": "Export Control Law Art. 12 (licence for items on the control list), applied by the Regulation's licensing chapter (the Regulation's own article number was not seen verbatim)",
+		"effective_from": "2024-12-01",
+		"instrument": "Dual-use Items Export Control Regulation (State Council Decree No. 792)",
+		"url": "http://www.digipub.cc/dy/article/KC2J701I05562JTQ.html?spss=dy_author",
+	}}
+	d.warnings == ["item 1: control code 3A001 is a Dual-use Items Export Control List code that this bundle does not encode; the licence requirement shown is the Regulation's own, and the announcement that listed the item (its scope, dates, suspensions and licensing policy) is not encoded: check it"]
 }
 
 test_before_the_regulation_took_effect if {
-	d := exportctl.decision with input as _tx({"date": "2024-11-30"}, {"control_code": "3A001"})
-	_mine(d) == set()
-	{[n.item, n.would_apply_from] | some n in d.not_applied; n.provision == "state_council_2024_792/listed_items_licence"} == {["1", "2024-12-01"]}
+	d := exportctl.decision with input as testing.transaction_from(_base, {"date": "2024-11-30"}, {"control_code": "3A001"})
+	testing.reasons(d, _id) == set()
+	testing.not_applied(d, _id) == {testing.not_yet_in_force(_id, "2024-12-01")}
 	every w in d.warnings {
 		not contains(w, "does not encode")
 	}
