@@ -2,37 +2,47 @@ package exportctl.provisions.state_council_2024_792.control_list_test
 
 import data.exportctl
 import data.exportctl.provisions.state_council_2024_792.control_list
+import data.exportctl.testing
 
 _dy_oxide := {"material": {"elements": ["Dy", "O"], "form": "oxide"}}
 
-_tx(patch, item) := object.union(
-	{
-		"id": "T",
-		"date": "2026-07-01",
-		"transferor": {"name": "Exporter", "country": "CN"},
-		"destination": "US",
-		"parties": [{"role": "end_user", "name": "MP Materials Corp.", "country": "US"}],
-		"items": [object.union({"id": "1", "origin": "CN"}, item)],
-	},
-	patch,
-)
+_id := "state_council_2024_792/control_list"
 
-_outcomes(tx) := {[f.outcome, f.clause] | some f in control_list.findings with input as tx}
+_base := testing.transaction({"date": "2026-07-01", "destination": "US", "parties": [{"role": "end_user", "name": "MP Materials Corp.", "country": "US"}]}, {})
 
 _listing_0622 := "mofcom_2026_control_list_0622/listing"
 
+# The prohibition under the listing `clause`, with `facts` over those of Dy oxide exported from
+# China to MP Materials Corp., matched by name.
+_prohibited(clause, facts) := object.union(
+	testing.finding(_id, "1", "prohibited", object.union(
+		{
+			"control_codes": ["1C905.b"], "destination": "US", "entity": "MP Materials", "list": "control_list",
+			"origin": "CN", "party": "MP Materials Corp.", "role": "end_user", "transferor_country": "CN", "via": "name",
+		},
+		facts,
+	)),
+	{"clause": clause},
+)
+
 test_prohibits[note] if {
 	some note, tc in {
-		"exporter in China, listed by name": {"patch": {}, "item": _dy_oxide},
-		"by alias": {"patch": {"parties": [{"role": "consignee", "name": "usa rare earth, inc.", "country": "US"}]}, "item": _dy_oxide},
-		"destination China still counts": {"patch": {"destination": "CN"}, "item": _dy_oxide},
-		"overseas transferor, Chinese origin": {"patch": {"transferor": {"name": "MY Trader", "country": "MY"}}, "item": _dy_oxide},
-		"a code outside the catalogue": {"patch": {}, "item": {"control_code": "3A001"}},
-		"a technology item": {"patch": {}, "item": {"kind": "technology", "control_code": "1E902.a"}},
-		"antimony, listed by element": {"patch": {}, "item": {"material": {"elements": ["Sb"], "form": "metal"}}},
-		"an intermediary": {"patch": {"parties": [{"role": "intermediary", "name": "MP Materials", "country": "US"}]}, "item": _dy_oxide},
+		"exporter in China, listed by name": {"patch": {}, "item": _dy_oxide, "facts": {}},
+		"by alias": {
+			"patch": {"parties": [{"role": "consignee", "name": "usa rare earth, inc.", "country": "US"}]}, "item": _dy_oxide,
+			"facts": {"entity": "USA Rare Earth", "party": "usa rare earth, inc.", "role": "consignee"},
+		},
+		"destination China still counts": {"patch": {"destination": "CN"}, "item": _dy_oxide, "facts": {"destination": "CN"}},
+		"overseas transferor, Chinese origin": {"patch": {"transferor": {"name": "MY Trader", "country": "MY"}}, "item": _dy_oxide, "facts": {"transferor_country": "MY"}},
+		"a code outside the catalogue": {"patch": {}, "item": {"control_code": "3A001"}, "facts": {"control_codes": ["3A001"]}},
+		"a technology item": {"patch": {}, "item": {"kind": "technology", "control_code": "1E902.a"}, "facts": {"control_codes": ["1E902.a"]}},
+		"antimony, listed by element": {"patch": {}, "item": {"material": {"elements": ["Sb"], "form": "metal"}}, "facts": {"control_codes": []}},
+		"an intermediary": {
+			"patch": {"parties": [{"role": "intermediary", "name": "MP Materials", "country": "US"}]}, "item": _dy_oxide,
+			"facts": {"party": "MP Materials", "role": "intermediary"},
+		},
 	}
-	_outcomes(_tx(tc.patch, tc.item)) == {["prohibited", _listing_0622]}
+	testing.results(control_list.findings) == {_prohibited(_listing_0622, tc.facts)} with input as testing.transaction_from(_base, tc.patch, tc.item)
 }
 
 test_does_not_prohibit[note] if {
@@ -45,37 +55,34 @@ test_does_not_prohibit[note] if {
 		"a watch-list party": {"patch": {"parties": [{"role": "end_user", "name": "SUBARU Corporation", "country": "JP"}]}, "item": _dy_oxide},
 		"no listed party": {"patch": {"parties": [{"role": "end_user", "name": "Example Inc.", "country": "US"}]}, "item": _dy_oxide},
 	}
-	_outcomes(_tx(tc.patch, tc.item)) == set()
+	count(control_list.findings) == 0 with input as testing.transaction_from(_base, tc.patch, tc.item)
 }
 
 # legal-update-2026-12 D11: a published form of the name the data did not match before.
 test_fabrique_nationale_de_herstal_is_fn_herstal if {
-	tx := _tx({"date": "2026-04-24", "parties": [{"role": "consignee", "name": "Fabrique Nationale de Herstal", "country": "BE"}]}, _dy_oxide)
-	_outcomes(tx) == {["prohibited", "mofcom_2026_control_list_0424/listing"]}
+	tx := testing.transaction_from(_base, {"date": "2026-04-24", "parties": [{"role": "consignee", "name": "Fabrique Nationale de Herstal", "country": "BE"}]}, _dy_oxide)
+	testing.results(control_list.findings) == {_prohibited(
+		"mofcom_2026_control_list_0424/listing",
+		{"entity": "FN Herstal", "party": "Fabrique Nationale de Herstal", "role": "consignee"},
+	)} with input as tx
 }
 
 test_watch_list_does_not_prohibit if {
-	tx := _tx({"parties": [{"role": "end_user", "name": "Watched Co", "country": "US"}]}, _dy_oxide)
+	tx := testing.transaction_from(_base, {"parties": [{"role": "end_user", "name": "Watched Co", "country": "US"}]}, _dy_oxide)
 	count(control_list.findings) == 0 with input as tx
 		with data.exportctl.instruments.mofcom_2026_watch_list_0224.clauses.listing.entities as [{"name": "Watched Co", "match_keys": ["watched co"]}]
 		with data.exportctl.derived as {}
 }
 
 test_listing_that_does_not_bind_overseas_transferors if {
-	tx := _tx({"transferor": {"name": "MY Trader", "country": "MY"}}, _dy_oxide)
+	tx := testing.transaction_from(_base, {"transferor": {"name": "MY Trader", "country": "MY"}}, _dy_oxide)
 	count(control_list.findings) == 0 with input as tx
 		with data.exportctl.instruments.mofcom_2026_control_list_0622.clauses.listing.binds_overseas_transferors as false with data.exportctl.derived as {}
 }
 
 test_facts_name_the_listed_party if {
-	tx := _tx({"parties": [{"role": "end_user", "name": "HENSOLDT AG", "country": "DE"}]}, _dy_oxide)
-	some f in control_list.findings with input as tx
-	f.provision == "state_council_2024_792/control_list"
-	f.clause == "mofcom_2026_control_list_0424/listing"
-	f.facts == {
-		"party": "HENSOLDT AG", "role": "end_user", "entity": "Hensoldt", "via": "name",
-		"list": "control_list", "control_codes": ["1C905.b"], "origin": "CN", "transferor_country": "CN", "destination": "US",
-	}
+	tx := testing.transaction_from(_base, {"parties": [{"role": "end_user", "name": "HENSOLDT AG", "country": "DE"}]}, _dy_oxide)
+	testing.results(control_list.findings) == {_prohibited("mofcom_2026_control_list_0424/listing", {"party": "HENSOLDT AG", "entity": "Hensoldt"})} with input as tx
 }
 
 _messages(tx) := {w.message | some w in control_list.warnings with input as tx}
@@ -86,7 +93,7 @@ _watch := "is on the export-control watch list as SUBARU Corporation"
 
 test_watch_list_warning_states_the_consequences[date] if {
 	some date, want in {"2026-02-23": 0, "2026-02-24": 1, "2026-12-15": 1}
-	tx := _tx({"date": date, "parties": [{"role": "end_user", "name": "Subaru Corporation", "country": "JP"}]}, _dy_oxide)
+	tx := testing.transaction_from(_base, {"date": date, "parties": [{"role": "end_user", "name": "Subaru Corporation", "country": "JP"}]}, _dy_oxide)
 	count(_having(tx, _watch)) == want
 	every m in _having(tx, _watch) {
 		contains(m, "does not prohibit")
@@ -101,25 +108,25 @@ test_watch_list_warning_states_the_consequences[date] if {
 test_a_general_licence_does_not_cover_a_watch_list_party[kind] if {
 	some kind, want in {"general": 1, "individual": 0}
 	licence := {"id": "L-1", "issuer": "MOFCOM", "type": kind, "valid_from": "2026-01-01", "valid_until": "2026-12-31", "control_codes": ["1C905"]}
-	tx := _tx({"parties": [{"role": "end_user", "name": "SUBARU Corporation", "country": "JP"}], "licenses": [licence]}, _dy_oxide)
+	tx := testing.transaction_from(_base, {"parties": [{"role": "end_user", "name": "SUBARU Corporation", "country": "JP"}], "licenses": [licence]}, _dy_oxide)
 	count(_having(tx, "licence L-1 is a general licence: it does not cover a transfer to SUBARU Corporation")) == want
 }
 
 test_possible_watch_list_match_is_warned_about if {
-	tx := _tx({"parties": [{"role": "end_user", "name": "TDK Corporation Europe", "country": "DE"}]}, _dy_oxide)
+	tx := testing.transaction_from(_base, {"parties": [{"role": "end_user", "name": "TDK Corporation Europe", "country": "DE"}]}, _dy_oxide)
 	[m] := [m | some m in _messages(tx); contains(m, "may be the watch-list entity")]
 	contains(m, "TDK Corporation Europe (end_user) may be the watch-list entity TDK Corporation")
 	contains(m, "risk-assessment report")
-	_outcomes(tx) == set()
+	count(control_list.findings) == 0 with input as tx
 }
 
 test_affiliate_of_a_watch_list_entity_is_warned_about if {
-	tx := _tx({"parties": [{"role": "consignee", "name": "Sub KK", "country": "JP", "owners": [{"name": "SUBARU Corporation", "share": 1}]}]}, _dy_oxide)
+	tx := testing.transaction_from(_base, {"parties": [{"role": "consignee", "name": "Sub KK", "country": "JP", "owners": [{"name": "SUBARU Corporation", "share": 1}]}]}, _dy_oxide)
 	some m in _messages(tx)
 	contains(m, "is 100 % owned by SUBARU Corporation, which is on the export-control watch list as SUBARU Corporation")
 }
 
-_owned_by_aveox(share, patch) := _tx(object.union({"parties": [{"role": "end_user", "name": "Sub", "country": "US", "owners": [{"name": "Aveox", "share": share}]}]}, patch), _dy_oxide)
+_owned_by_aveox(share, patch) := testing.transaction_from(_base, object.union({"parties": [{"role": "end_user", "name": "Sub", "country": "US", "owners": [{"name": "Aveox", "share": share}]}]}, patch), _dy_oxide)
 
 _affiliate := "is 50 % owned by Aveox, which is on the export-control control list as Aveox"
 
@@ -152,11 +159,11 @@ test_incomplete_listing_warning[note] if {
 		"No. 1 of 2025 in force": {"patch": {"date": "2025-01-02"}, "want": {"MOFCOM Announcement No. 1 of 2025"}},
 		"no parties": {"patch": {"date": "2026-07-01", "parties": []}, "want": set()},
 	}
-	{c | some m in _having(_tx(tc.patch, _dy_oxide), _unscreened); some c in {"MOFCOM Announcement No. 1 of 2025"}; contains(m, c)} == tc.want
+	{c | some m in _having(testing.transaction_from(_base, tc.patch, _dy_oxide), _unscreened); some c in {"MOFCOM Announcement No. 1 of 2025"}; contains(m, c)} == tc.want
 }
 
 test_every_incomplete_listing_in_force_is_named if {
-	msgs := _having(_tx({"date": "2026-07-01"}, _dy_oxide), _unscreened)
+	msgs := _having(testing.transaction_from(_base, {"date": "2026-07-01"}, _dy_oxide), _unscreened)
 	count(msgs) == 6
 	some m in msgs
 	contains(m, "MOFCOM control-list listing of 22 June 2026")
@@ -172,10 +179,10 @@ test_needs_classification[note] if {
 		"unlisted rare-earth material": {"material": {"elements": ["Nd", "Fe", "B"], "form": "magnet"}},
 		"HS code alone": {"hs_code": "8505111000"},
 	}
-	some f in control_list.findings with input as _tx({}, item)
-	f.outcome == "insufficient_information"
-	f.missing[0].field == "control_code"
-	contains(f.missing[0].why, "matches the control-list entry MP Materials")
+	testing.results(control_list.findings) == {testing.needs(_id, "1", [{
+		"field": "control_code",
+		"why": "party MP Materials Corp. matches the control-list entry MP Materials (mofcom_2026_control_list_0622/listing): give the item's control-list classification (control_code, or not_listed) to tell whether it is a dual-use item",
+	}])} with input as testing.transaction_from(_base, {}, item)
 }
 
 test_no_needs[note] if {
@@ -183,7 +190,7 @@ test_no_needs[note] if {
 		"before the listing date": {"patch": {"date": "2026-06-21"}, "item": {}},
 		"overseas transferor, foreign origin": {"patch": {"transferor": {"name": "MY Trader", "country": "MY"}}, "item": {"origin": "MY"}},
 	}
-	count(control_list.findings) == 0 with input as _tx(tc.patch, tc.item)
+	count(control_list.findings) == 0 with input as testing.transaction_from(_base, tc.patch, tc.item)
 }
 
 test_asks_for_the_parties[note] if {
@@ -191,36 +198,36 @@ test_asks_for_the_parties[note] if {
 		"no parties": {"patch": {"parties": []}, "item": _dy_oxide},
 		"parties absent, item unknown": {"patch": {"parties": null}, "item": {}},
 	}
-	[f] := [f | some f in control_list.findings with input as object.filter(_tx(tc.patch, tc.item), [k | some k, v in _tx(tc.patch, tc.item); v != null])]
-	f.outcome == "insufficient_information"
-	[m.field | some m in f.missing] == ["parties"]
+	testing.results(control_list.findings) == {testing.needs(_id, "1", [{
+		"field": "parties",
+		"why": "dual-use items may not go to a party on the control list: name the consignee and end user so that they can be screened",
+	}])} with input as object.filter(testing.transaction_from(_base, tc.patch, tc.item), [k | some k, v in testing.transaction_from(_base, tc.patch, tc.item); v != null])
 }
 
 test_does_not_ask_for_parties_of_a_declared_non_dual_use_item if {
-	count(control_list.findings) == 0 with input as _tx({"parties": []}, {"control_code": "not_listed"})
+	count(control_list.findings) == 0 with input as testing.transaction_from(_base, {"parties": []}, {"control_code": "not_listed"})
 }
-
-_mine(d) := {[r.item, r.outcome, r.clause] | some r in d.reasons; r.provision == "state_council_2024_792/control_list"}
-
-_not_applied(d) := {[n.item, n.would_apply_from] | some n in d.not_applied; n.provision == "state_council_2024_792/control_list"}
 
 test_listing_date_boundary[date] if {
 	some date, want in {
-		"2026-06-21": {"reasons": set(), "not_applied": {["1", "2026-06-22"]}},
-		"2026-06-22": {"reasons": {["1", "prohibited", _listing_0622]}, "not_applied": set()},
-		"2026-06-23": {"reasons": {["1", "prohibited", _listing_0622]}, "not_applied": set()},
+		"2026-06-21": {"reasons": set(), "not_applied": {object.union(
+			testing.not_yet_in_force(_listing_0622, "2026-06-22"),
+			{"provision": _id},
+		)}},
+		"2026-06-22": {"reasons": {_prohibited(_listing_0622, {})}, "not_applied": set()},
+		"2026-06-23": {"reasons": {_prohibited(_listing_0622, {})}, "not_applied": set()},
 	}
-	d := exportctl.decision with input as _tx({"date": date}, _dy_oxide)
-	_mine(d) == want.reasons
-	_not_applied(d) == want.not_applied
+	d := exportctl.decision with input as testing.transaction_from(_base, {"date": date}, _dy_oxide)
+	testing.reasons(d, _id) == want.reasons
+	testing.not_applied(d, _id) == want.not_applied
 }
 
 # legal-facts §10 #19: a Malaysian trader transfers Chinese-origin Dy oxide to MP Materials.
 test_case_19_malaysian_trader if {
-	tx := _tx({"transferor": {"name": "MY Trader", "country": "MY"}, "destination": "US"}, _dy_oxide)
+	tx := testing.transaction_from(_base, {"transferor": {"name": "MY Trader", "country": "MY"}, "destination": "US"}, _dy_oxide)
 	d := exportctl.decision with input as tx
 	d.outcome == "prohibited"
-	_mine(d) == {["1", "prohibited", _listing_0622]}
+	testing.reasons(d, _id) == {_prohibited(_listing_0622, {"transferor_country": "MY"})}
 }
 
 test_a_repeal_record_ends_the_prohibition if {
@@ -229,25 +236,24 @@ test_a_repeal_record_ends_the_prohibition if {
 		"clauses": {},
 		"repeals": [{"instrument": "mofcom_2026_control_list_0622", "from": "2026-07-01"}],
 	}})
-	d := exportctl.decision with input as _tx({}, _dy_oxide) with data.exportctl.instruments as instruments with data.exportctl.derived as {}
-	_mine(d) == set()
-	some n in d.not_applied
-	n.provision == "state_council_2024_792/control_list"
-	startswith(n.because, "lapsed")
+	d := exportctl.decision with input as testing.transaction_from(_base, {}, _dy_oxide) with data.exportctl.instruments as instruments with data.exportctl.derived as {}
+	testing.reasons(d, _id) == set()
+	testing.not_applied(d, _id) == {{
+		"provision": _id, "clause": _listing_0622, "item": "1",
+		"because": "lapsed: mofcom_2026_control_list_0622/listing ceased to apply on 2026-07-01",
+	}}
 }
 
 test_a_name_beginning_with_a_listed_name_is_asked if {
-	tx := {
-		"date": "2026-07-01",
-		"transferor": {"name": "Trader", "country": "MY"},
-		"destination": "US",
-		"parties": [{"role": "end_user", "name": "MP Materials Corporation", "country": "US"}],
-		"items": [{"id": "1", "origin": "CN", "control_code": "1C905.b"}],
-	}
-	[f] := [f | some f in control_list.findings with input as tx]
-	f.outcome == "insufficient_information"
-	f.missing[0].field == "parties"
-	contains(f.missing[0].why, "MP Materials")
+	tx := testing.transaction_from(
+		_base,
+		{"transferor": {"name": "Trader", "country": "MY"}, "parties": [{"role": "end_user", "name": "MP Materials Corporation", "country": "US"}]},
+		{"control_code": "1C905.b"},
+	)
+	testing.results(control_list.findings) == {testing.needs(_id, "1", [{
+		"field": "parties",
+		"why": "party MP Materials Corporation (end_user) may be the control-list entity MP Materials (mofcom_2026_control_list_0622/listing): confirm it is not that entity, or record it as a listed party",
+	}])} with input as tx
 	before := object.union(tx, {"date": "2026-06-21"})
 	count(control_list.findings) == 0 with input as before
 	not_dual_use := object.union(tx, {"items": [{"id": "1", "origin": "CN", "control_code": "not_listed"}]})
