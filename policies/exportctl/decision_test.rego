@@ -1,15 +1,18 @@
 package exportctl.decision_test
 
 import data.exportctl
+import data.exportctl.testing
 
-_tx(date, items) := {
-	"id": "T-1",
-	"date": date,
-	"transferor": {"name": "Exporter", "country": "CN"},
-	"destination": "DE",
-	"parties": [{"role": "end_user", "name": "Buyer GmbH", "country": "DE"}],
-	"items": items,
-}
+_no18 := "mofcom_gac_2025_018/items_licence"
+
+# An export from China to Germany of `items` on `date`.
+_export(date, items) := testing.transaction({"id": "T-1", "date": date, "parties": [{"role": "end_user", "name": "Buyer GmbH", "country": "DE"}], "items": items}, {})
+
+# No. 18's licence requirement for the Tb magnet (item 1) of `_export`.
+_magnet_licence := testing.finding(_no18, "1", "license_required", {
+	"classified_from": "material", "control_code": "1C904.a.4", "control_codes": ["1C904.a.4"],
+	"destination": "DE", "transferor_country": "CN",
+})
 
 _magnet(id) := {"id": id, "origin": "CN", "material": {"elements": ["Nd", "Fe", "B", "Tb"], "form": "magnet"}}
 
@@ -23,11 +26,12 @@ _licence := {
 }
 
 test_listed_export_needs_licence if {
-	d := exportctl.decision with input as _tx("2026-03-02", [_magnet("1")])
+	d := exportctl.decision with input as _export("2026-03-02", [_magnet("1")])
 	d.outcome == "license_required"
 	d.licensing_policy == "standard"
 	d.transaction_id == "T-1"
-	[r.provision | some r in d.reasons] == ["mofcom_gac_2025_018/items_licence"]
+	[r.provision | some r in d.reasons] == [_no18]
+	testing.reasons(d, _no18) == {_magnet_licence}
 	d.reasons[0].citation.instrument == "MOFCOM/GAC Announcement No. 18 of 2025"
 	d.items[0].outcome == "license_required"
 	d.policy == {"revision": "unbundled", "data_reviewed_on": "2026-11-28"}
@@ -35,43 +39,46 @@ test_listed_export_needs_licence if {
 
 test_effective_date_boundary[date] if {
 	some date, want in {"2025-04-03": "not_required", "2025-04-04": "license_required", "2025-04-05": "license_required"}
-	d := exportctl.decision with input as _tx(date, [_magnet("1")])
+	d := exportctl.decision with input as _export(date, [_magnet("1")])
 	d.outcome == want
 }
 
 test_before_effect_is_not_applied if {
-	d := exportctl.decision with input as _tx("2025-04-03", [_magnet("1")])
+	d := exportctl.decision with input as _export("2025-04-03", [_magnet("1")])
 	d.reasons == []
-	d.not_applied[0].provision == "mofcom_gac_2025_018/items_licence"
-	d.not_applied[0].would_apply_from == "2025-04-04"
+	testing.not_applied(d, _no18) == {testing.not_yet_in_force(_no18, "2025-04-04")}
 	not d.licensing_policy
 }
 
 test_licence_turns_requirement_into_licensed if {
-	tx := object.union(_tx("2026-03-02", [_magnet("1")]), {"licenses": [_licence]})
+	tx := object.union(_export("2026-03-02", [_magnet("1")]), {"licenses": [_licence]})
 	d := exportctl.decision with input as tx
 	d.outcome == "licensed"
-	d.reasons[0].outcome == "licensed"
-	d.reasons[0].licence.id == "MOFCOM-2026-001"
+	testing.reasons(d, _no18) == {object.union(_magnet_licence, {
+		"outcome": "licensed",
+		"licence": {"id": "MOFCOM-2026-001", "issuer": "MOFCOM", "type": "individual", "valid_until": "2026-12-31"},
+	})}
 }
 
 test_most_severe_item_wins if {
 	items := [_magnet("1"), {"id": "2", "origin": "CN"}, {"id": "3", "origin": "CN", "control_code": "not_listed"}]
-	d := exportctl.decision with input as _tx("2026-03-02", items)
+	d := exportctl.decision with input as _export("2026-03-02", items)
 	d.outcome == "license_required"
 	[i.outcome | some i in d.items] == ["license_required", "insufficient_information", "not_required"]
 	d.missing_facts[0].item == "2"
 }
 
 test_missing_fact_is_insufficient if {
-	d := exportctl.decision with input as _tx("2026-03-02", [{"id": "2", "origin": "CN", "hs_code": "8505111000"}])
+	d := exportctl.decision with input as _export("2026-03-02", [{"id": "2", "origin": "CN", "hs_code": "8505111000"}])
 	d.outcome == "insufficient_information"
-	d.missing_facts[0].field == "control_code"
-	d.missing_facts[0].provision == "mofcom_gac_2025_018/items_licence"
+	d.missing_facts[0] == {
+		"field": "control_code", "item": "2", "provision": _no18,
+		"why": "neither control_code nor material is given, so the item cannot be classified against items 1C902-1C908",
+	}
 }
 
 test_an_invalid_transaction_is_decided_by_no_provision if {
-	tx := object.remove(_tx("2026-03-02", [{"id": "1"}, _magnet("2")]), ["destination"])
+	tx := object.remove(_export("2026-03-02", [{"id": "1"}, _magnet("2")]), ["destination"])
 	d := exportctl.decision with input as tx
 	d == {
 		"transaction_id": "T-1",
@@ -93,7 +100,7 @@ test_an_invalid_transaction_is_decided_by_no_provision if {
 }
 
 test_an_input_without_id_or_date_still_gets_a_decision if {
-	d := exportctl.decision with input as object.remove(_tx("2026-02-30", [_magnet("1")]), ["id"])
+	d := exportctl.decision with input as object.remove(_export("2026-02-30", [_magnet("1")]), ["id"])
 	d.transaction_id == ""
 	d.date == null
 	d.outcome == "insufficient_information"
@@ -105,33 +112,34 @@ test_an_input_without_id_or_date_still_gets_a_decision if {
 
 test_provision_warning_shown_in_force if {
 	item := {"id": "1", "origin": "CN", "control_code": "not_listed", "material": {"elements": ["Sm", "Co"], "form": "magnet"}}
-	d := exportctl.decision with input as _tx("2026-03-02", [item])
+	d := exportctl.decision with input as _export("2026-03-02", [item])
 	d.outcome == "not_required"
 	some w in d.warnings
 	startswith(w, "item 1: declared not_listed, but its material (Sm-Co, form magnet) matches listed entries 1C902.a.4")
-	before := exportctl.decision with input as _tx("2025-01-01", [item])
+	before := exportctl.decision with input as _export("2025-01-01", [item])
 	every w in before.warnings {
 		not contains(w, "declared not_listed")
 	}
 }
 
 test_revision_from_bundle_manifest if {
-	d := exportctl.decision with input as _tx("2026-03-02", [_magnet("1")])
+	d := exportctl.decision with input as _export("2026-03-02", [_magnet("1")])
 		with data.system.bundles as {"b": {"manifest": {"revision": "sha256:abc"}}}
 	d.policy.revision == "sha256:abc"
 }
 
-_reexport(date, extra) := object.union(
-	{
-		"id": "T-2",
-		"date": date,
-		"transferor": {"name": "Trader", "country": "JP"},
-		"destination": "VN",
-		"parties": [{"role": "end_user", "name": "Buyer", "country": "VN", "military": false}],
-		"end_use": {"categories": ["civil"]},
-		"items": [{"id": "1", "origin": "CN", "control_code": "1C904.b"}],
-	},
-	extra,
+# An overseas transfer (Japan to Viet Nam) of a Chinese-origin Tb oxide on `date`, with `extra` merged in.
+_reexport(date, extra) := testing.transaction_from(
+	testing.overseas,
+	object.union(
+		{
+			"id": "T-2", "date": date, "transferor": {"name": "Trader"},
+			"parties": [{"role": "end_user", "name": "Buyer", "country": "VN", "military": false}],
+			"end_use": {"categories": ["civil"]},
+		},
+		extra,
+	),
+	{"control_code": "1C904.b"},
 )
 
 test_humanitarian_exemption_exempts_no61_only if {
