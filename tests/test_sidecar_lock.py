@@ -462,8 +462,8 @@ def test_an_opa_url_that_is_neither_http_nor_unix_is_one_line(url: str) -> None:
 
     assert URL_USAGE in str(error.value)
     assert "\n" not in str(error.value)
-    # The CLI may refuse it first as a usage error (2); the client refuses it as an engine error.
-    assert result.exit_code in (2, 3)
+    # The CLI refuses it with the client's own check, before the command starts: exit 3.
+    assert result.exit_code == 3
     assert result.stderr.startswith("exportctl: error: ")
     assert result.stderr.count("\n") == 1
 
