@@ -446,5 +446,5 @@ def test_the_bundle_validates_against_the_current_schema() -> None:
     from exportctl._docs import bundle_schema, bundle_schema_path
 
     assert bundle_schema_path().read_text(encoding="utf-8") == bundle_schema(), (
-        "policies/exportctl/schemas/transaction/data.json is stale: run `make docs`"
+        "policies/exportctl/schemas/data.json is stale: run `make docs`"
     )

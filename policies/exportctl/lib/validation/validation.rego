@@ -2,7 +2,8 @@
 # title: The transaction checked against its schema, inside the bundle
 # description: >-
 #   The policy validates its own input against the transaction schema shipped in the bundle
-#   (data.exportctl.schemas.transaction, written by `make docs` from schemas/transaction.schema.json),
+#   (data.exportctl.schemas.transaction, its JSON text, written by `make docs` from
+#   schemas/transaction.schema.json),
 #   so a caller that posts straight to OPA gets the same protection as one that uses the client: an
 #   invalid transaction gets insufficient_information with one missing fact per schema error, never
 #   a go outcome.
@@ -78,7 +79,7 @@ _suggestion(typo) := sprintf(" (did you mean %s?)", [concat(" or ", sort(near))]
 
 # Every field name the schema knows, at any depth.
 _field_names contains name if {
-	walk(schemas.transaction, [path, value])
+	walk(json.unmarshal(schemas.transaction), [path, value])
 	count(path) > 0
 	path[count(path) - 1] == "properties"
 	some name, _ in value
