@@ -56,56 +56,22 @@ timeline[id] := {
 
 _life(ref) := object.union(
 	object.filter(clauses.record(ref), ["article", "effective_from", "effective_until"]),
-	{"segments": [_segment(ref, starts, i) | some i, _ in starts]},
+	{"segments": [_segment(segments, i) | some i, _ in segments]},
 ) if {
-	starts := _starts(ref)
-}
-
-# The status of a clause changes only on one of these days: publication, its own dates, the first
-# day and the day after the last day of each suspension, and the first day of a repeal. A day that
-# changes nothing is dropped below, so a candidate too many is harmless.
-_days(ref) := sort(((_own_days(ref) | _suspension_days(ref)) | _repeal_days(ref)))
-
-_own_days(ref) := {d |
 	record := clauses.record(ref)
-	some d in [clauses.instrument(record.instrument).published_on, record.effective_from, object.get(record, "effective_until", record.effective_from)]
+	segments := clauses.segments(ref, min({clauses.instrument(record.instrument).published_on, record.effective_from}))
 }
 
-_suspension_days(ref) := {s.from | some s in clauses.suspensions(ref)} | {clauses.day_after(s.through) |
-	some s in clauses.suspensions(ref)
-	s.through
-}
-
-_repeal_days(ref) := {r.from |
-	some id in clauses.instrument_ids
-	instrument := clauses.instrument(id)
-	some r in instrument.repeals
-	r.instrument == clauses.record(ref).instrument
-}
-
-_starts(ref) := [d |
-	days := _days(ref)
-	some i, d in days
-	_changes(ref, days, i)
-]
-
-_changes(_, _, 0) := true
-
-_changes(ref, days, i) if {
-	i > 0
-	clauses.status(ref, days[i]) != clauses.status(ref, days[i - 1])
-}
-
-_segment(ref, starts, i) := object.union_n([
-	{"from": starts[i], "state": status.state, "unconfirmed": count(status.warnings) > 0, "warnings": sort(status.warnings)},
-	object.filter(status, ["because", "would_apply_from"]),
-	_next(starts, i),
+_segment(segments, i) := object.union_n([
+	{"from": segment.from, "state": segment.status.state, "unconfirmed": count(segment.status.warnings) > 0, "warnings": sort(segment.status.warnings)},
+	object.filter(segment.status, ["because", "would_apply_from"]),
+	_next(segments, i),
 ]) if {
-	status := clauses.status(ref, starts[i])
+	segment := segments[i]
 }
 
-_next(starts, i) := {"until": starts[i + 1]} if {
-	i + 1 < count(starts)
+_next(segments, i) := {"until": segments[i + 1].from} if {
+	i + 1 < count(segments)
 } else := {}
 
 _imposes(id) := sort(array.concat(

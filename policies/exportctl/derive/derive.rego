@@ -35,32 +35,9 @@ _lean(clause) := object.union(object.remove(clause, _prose), {"codes": [{"code":
 # Before every recorded day: a date earlier than any the records name.
 _before_all := "0000-01-01"
 
-# The status of a clause changes only on one of these days: its own dates, the first day and the
-# day after the last day of each suspension, and the first day of a repeal.
-_days(ref) := sort((((({_before_all} | {d |
-	record := clauses.recorded(ref)
-	some d in [record.effective_from, object.get(record, "effective_until", record.effective_from)]
-}) | {s.from | some s in clauses.suspensions(ref)}) | {clauses.day_after(s.through) |
-	some s in clauses.suspensions(ref)
-	s.through
-}) | {r.from |
-	some id in clauses.instrument_ids
-	some r in clauses.instrument(id).repeals
-	r.instrument == split(ref, "/")[0]
-}))
-
-_segments(ref) := [{"from": day, "status": _stored(clauses.computed_status(ref, day))} |
-	days := _days(ref)
-	some i, day in days
-	_changes(ref, days, i)
+_segments(ref) := [{"from": segment.from, "status": _stored(segment.status)} |
+	some segment in clauses.segments(ref, _before_all)
 ]
-
-_changes(_, _, 0) := true
-
-_changes(ref, days, i) if {
-	i > 0
-	clauses.computed_status(ref, days[i]) != clauses.computed_status(ref, days[i - 1])
-}
 
 # JSON holds no sets: the warnings are stored sorted.
 _stored(status) := object.union(status, {"warnings": sort(status.warnings)})

@@ -177,3 +177,30 @@ _after_window_warnings(ref, date) := {msg |
 		[recorded_citation(ref).instrument, recorded(ref).article, instruments[s.by].citation, s.through, s.through, s.end],
 	)
 }
+
+# METADATA
+# description: >-
+#   The clause's status from day `first` on, computed from the records, as segments
+#   [{from, status}] sorted by day: a segment holds from its day until the next one's. The status
+#   changes only on the clause's own dates, the first day and the day after the last day of each
+#   suspension, and the first day of a repeal; a day that changes nothing starts no segment.
+segments(ref, first) := [{"from": day, "status": computed_status(ref, day)} |
+	days := sort({first} | {d | some d in _change_days(ref); d > first})
+	some i, day in days
+	_starts_segment(ref, days, i)
+]
+
+_change_days(ref) := (({d |
+	record := recorded(ref)
+	some d in [record.effective_from, object.get(record, "effective_until", record.effective_from)]
+} | {s.from | some s in suspensions(ref)}) | {day_after(s.through) |
+	some s in suspensions(ref)
+	s.through
+}) | {r.from | some r in _repeals_of(ref)}
+
+_starts_segment(_, _, 0) := true
+
+_starts_segment(ref, days, i) if {
+	i > 0
+	computed_status(ref, days[i]) != computed_status(ref, days[i - 1])
+}
