@@ -3,7 +3,7 @@
 A `Decision` is the one copy of a decision: each object holds the contract's fields by name, and
 in `extra` any field OPA sent that the contract does not name (its objects are open).
 `document()` writes it back as OPA returned it (keys sorted, as OPA sends them; an absent
-optional field stays absent), for `decide -f json`, `batch` and the audit log.
+optional field stays absent), for `decide -f json` and `batch`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from exportctl.errors import EngineError
 
@@ -26,8 +26,29 @@ OUTCOMES = (
 """The contract's outcomes, most severe first."""
 
 
+class _ContractObject:
+    """An object of the contract (a dataclass): its fields by name, and in `extra` (when it has
+    one) the fields OPA sent that the contract does not name."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+    NOT_SENT: ClassVar[frozenset[str]] = frozenset()
+    """Fields the client adds: not part of the object OPA sent."""
+
+    def document(self) -> dict[str, Any]:
+        """The object as OPA sent it: keys sorted, as OPA sends them; an absent optional field
+        (None) left out."""
+        fields = {
+            f.name: _json(getattr(self, f.name))
+            for f in dataclasses.fields(self)
+            if f.name not in self.NOT_SENT and f.name != "extra"
+        }
+        present = {key: value for key, value in fields.items() if value is not None}
+        extra: Mapping[str, Any] = getattr(self, "extra", {})
+        return dict(sorted({**extra, **present}.items()))
+
+
 @dataclass(frozen=True)
-class Citation:
+class Citation(_ContractObject):
     """Where a provision comes from."""
 
     instrument: str
@@ -41,19 +62,9 @@ class Citation:
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     """Fields OPA sent that the contract does not name."""
 
-    def document(self) -> dict[str, Any]:
-        """The citation as the contract's JSON object."""
-        return _document(
-            self.extra,
-            article=self.article,
-            effective_from=self.effective_from,
-            instrument=self.instrument,
-            url=self.url,
-        )
-
 
 @dataclass(frozen=True)
-class Reason:
+class Reason(_ContractObject):
     """A provision that fired for one item."""
 
     provision: str
@@ -78,22 +89,6 @@ class Reason:
     """With `exempt`: the provision that exempts the item."""
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     """Fields OPA sent that the contract does not name."""
-
-    def document(self) -> dict[str, Any]:
-        """The reason as the contract's JSON object."""
-        return _document(
-            self.extra,
-            citation=self.citation.document(),
-            clause=self.clause,
-            description=self.description,
-            exempted_by=self.exempted_by,
-            facts=self.facts,
-            item=self.item,
-            licence=self.licence,
-            outcome=self.outcome,
-            provision=self.provision,
-            title=self.title,
-        )
 
     @classmethod
     def from_opa(cls, reason: Mapping[str, Any]) -> Reason:
@@ -122,7 +117,7 @@ class Reason:
 
 
 @dataclass(frozen=True)
-class ItemDecision:
+class ItemDecision(_ContractObject):
     """The outcome for one transferred item."""
 
     id: str
@@ -136,19 +131,9 @@ class ItemDecision:
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     """Fields OPA sent that the contract does not name."""
 
-    def document(self) -> dict[str, Any]:
-        """The item's decision as the contract's JSON object."""
-        return _document(
-            self.extra,
-            de_minimis=self.de_minimis,
-            id=self.id,
-            outcome=self.outcome,
-            reasons=[reason.document() for reason in self.reasons],
-        )
-
 
 @dataclass(frozen=True)
-class NotApplied:
+class NotApplied(_ContractObject):
     """A provision that matched the facts but was not in force on the transaction's date."""
 
     provision: str
@@ -166,21 +151,9 @@ class NotApplied:
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     """Fields OPA sent that the contract does not name."""
 
-    def document(self) -> dict[str, Any]:
-        """The entry as the contract's JSON object."""
-        return _document(
-            self.extra,
-            because=self.because,
-            clause=self.clause,
-            item=self.item,
-            provision=self.provision,
-            title=self.title,
-            would_apply_from=self.would_apply_from,
-        )
-
 
 @dataclass(frozen=True)
-class MissingFact:
+class MissingFact(_ContractObject):
     """A fact the caller must supply for a definite answer."""
 
     item: str
@@ -196,20 +169,9 @@ class MissingFact:
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     """Fields OPA sent that the contract does not name."""
 
-    def document(self) -> dict[str, Any]:
-        """The missing fact as the contract's JSON object."""
-        return _document(
-            self.extra,
-            field=self.field,
-            item=self.item,
-            line=self.line,
-            provision=self.provision,
-            why=self.why,
-        )
-
 
 @dataclass(frozen=True)
-class PolicyInfo:
+class PolicyInfo(_ContractObject):
     """Which policy bundle and data gave the answer."""
 
     revision: str
@@ -246,8 +208,10 @@ class Audit:
 
 
 @dataclass(frozen=True)
-class Decision:
+class Decision(_ContractObject):
     """The answer for one transaction."""
+
+    NOT_SENT: ClassVar[frozenset[str]] = frozenset({"explanation", "metrics", "audit"})
 
     transaction_id: str
     """The transaction's id, echoed."""
@@ -280,22 +244,7 @@ class Decision:
 
     def document(self) -> dict[str, Any]:
         """The decision as OPA returned it, with `audit` added as the last field when set."""
-        document = _document(
-            self.extra,
-            date=self.date,
-            items=[item.document() for item in self.items],
-            licensing_policy=self.licensing_policy,
-            missing_facts=[fact.document() for fact in self.missing_facts],
-            not_applied=[entry.document() for entry in self.not_applied],
-            outcome=self.outcome,
-            policy={
-                "data_reviewed_on": self.policy.data_reviewed_on,
-                "revision": self.policy.revision,
-            },
-            reasons=[reason.document() for reason in self.reasons],
-            transaction_id=self.transaction_id,
-            warnings=list(self.warnings),
-        )
+        document = super().document()
         if self.audit is not None:
             document["audit"] = self.audit.as_dict()
         return document
@@ -364,7 +313,7 @@ class Decision:
                 ),
                 explanation=explanation,
                 metrics=metrics,
-                extra=_extra(result, cls, CLIENT_FIELDS),
+                extra=_extra(result, cls),
             )
         except KeyError as e:
             raise EngineError(f"the policy's decision lacks the field {e}") from e
@@ -372,19 +321,16 @@ class Decision:
             raise EngineError(f"the policy's decision has a field of the wrong type: {e}") from e
 
 
-CLIENT_FIELDS = frozenset({"explanation", "metrics", "audit"})
-"""Fields of `Decision` that OPA does not send: the client adds them."""
-
-
-def _extra(
-    document: Mapping[str, Any], model: type, not_sent: frozenset[str] = frozenset()
-) -> dict[str, Any]:
-    """The fields of `document` that `model` does not name."""
-    named = {f.name for f in dataclasses.fields(model)} - not_sent - {"extra"}
+def _extra(document: Mapping[str, Any], model: type) -> dict[str, Any]:
+    """The fields of `document` that `model` does not name (a field called `extra` is one)."""
+    named = {f.name for f in dataclasses.fields(model)} - {"extra"}
     return {key: value for key, value in document.items() if key not in named}
 
 
-def _document(extra: Mapping[str, Any], **fields: Any) -> dict[str, Any]:
-    """`fields` that are present (not None) and `extra`, by key, as OPA orders them."""
-    present = {key: value for key, value in fields.items() if value is not None}
-    return dict(sorted({**extra, **present}.items()))
+def _json(value: Any) -> Any:
+    """A field's value as JSON: a contract object as its document, a tuple as a list."""
+    if isinstance(value, _ContractObject):
+        return value.document()
+    if isinstance(value, tuple):
+        return [_json(v) for v in value]
+    return value

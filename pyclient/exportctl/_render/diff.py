@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import orjson
 
@@ -15,6 +15,15 @@ PARTS = (("reasons", "reason"), ("not_applied", "not applied"), ("missing_facts"
 
 def _arrow(before: str | None, after: str | None) -> str:
     return f"{before or '—'} → {after or '—'}"
+
+
+def _pairs_changed(change: Change) -> Iterator[tuple[str, str, str, str, str]]:
+    """`(part, noun, "removed" or "added", a, b)` for each pair of `PARTS` the change removed,
+    then added, part by part."""
+    for part, noun in PARTS:
+        for verb, pairs in (("removed", change.removed(part)), ("added", change.added(part))):
+            for a, b in pairs:
+                yield part, noun, verb, a, b
 
 
 def _when(change: Change) -> str:
@@ -39,14 +48,13 @@ def render_text(report: DiffReport, width: int | None = None) -> str:
             lines.append(f"  licensing_policy  {policy}")
         for item, before, after in change.items:
             lines.append(f"  item {item:<12} {_arrow(before, after)}")
-        for part, noun in PARTS:
-            for sign, pairs in (("-", change.removed(part)), ("+", change.added(part))):
-                for a, b in pairs:
-                    if part == "missing_facts":
-                        lines.append(f"  {sign} {noun:<15} item {a}: {b}")
-                    else:
-                        title = report.title(a)
-                        lines.append(f"  {sign} {noun:<15} {a} on item {b}: {title}".rstrip(": "))
+        for part, noun, verb, a, b in _pairs_changed(change):
+            sign = "-" if verb == "removed" else "+"
+            if part == "missing_facts":
+                lines.append(f"  {sign} {noun:<15} item {a}: {b}")
+            else:
+                title = report.title(a)
+                lines.append(f"  {sign} {noun:<15} {a} on item {b}: {title}".rstrip(": "))
         if not any(change.added(p) or change.removed(p) for p, _ in PARTS):
             behind = ", ".join(change.provisions) or "none"
             lines.append(f"  provisions        {behind}")
@@ -133,13 +141,11 @@ def render_markdown(report: DiffReport, width: int | None = None) -> str:
         out.append("")
         for item_id, was, now in change.items:
             out.append(f"- item `{item_id}`: {_arrow(was, now)}")
-        for part, noun in PARTS:
-            for verb, pairs in (("removed", change.removed(part)), ("added", change.added(part))):
-                for a, b in pairs:
-                    if part == "missing_facts":
-                        out.append(f"- {verb} {noun}: item `{a}`, `{b}`")
-                    else:
-                        out.append(f"- {verb} {noun} `{a}` on item `{b}`: {report.title(a)}")
+        for part, noun, verb, a, b in _pairs_changed(change):
+            if part == "missing_facts":
+                out.append(f"- {verb} {noun}: item `{a}`, `{b}`")
+            else:
+                out.append(f"- {verb} {noun} `{a}` on item `{b}`: {report.title(a)}")
         if not any(change.added(p) or change.removed(p) for p, _ in PARTS):
             out.append(
                 "- same provisions; they fired on the changed items: "
