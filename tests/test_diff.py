@@ -101,7 +101,7 @@ def test_raising_the_threshold_flips_the_content_rule_cases(threshold_clone: Pat
     # Below 0.1 % stays below 1 %; only No. 61 provisions are behind any change.
     assert "no61_content/just-below-threshold.json" not in changes
     behind = {p["id"] for c in report["changes"] for p in c["provisions"]}
-    assert behind and all(p.startswith("CN-REE-0061-") for p in behind)
+    assert behind and all(p.startswith("mofcom_2025_061/") for p in behind)
 
 
 def test_revision_diff_as_markdown_and_text(threshold_clone: Path) -> None:

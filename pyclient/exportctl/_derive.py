@@ -1,8 +1,9 @@
 """The index derived from the instrument records (`exportctl.derive`), shipped in the bundle's data.
 
-`make docs` writes it to policies/exportctl/derived/data.json; `opa test` fails when the file is
-not what the records give (policies/exportctl/derive/derive_test.rego), and so does building a
-bundle (`build_bundle`), so no sidecar serves an index older than its records.
+`make docs` writes it to policies/exportctl/derived/data.json, where auditors read it and
+`opa test` fails when it is not what the records give (policies/exportctl/derive/derive_test.rego).
+Building a bundle (`build_bundle`) derives it afresh, so no sidecar serves an index older than
+its records.
 """
 
 from __future__ import annotations
@@ -14,48 +15,41 @@ from pathlib import Path
 import orjson
 
 from exportctl._paths import opa_binary, policies_dir
-from exportctl.errors import EngineError
+from exportctl.errors import EngineError, EngineUnavailableError
 
 INDEX = Path("exportctl") / "derived" / "data.json"
 """Where the index lives, relative to the policies directory."""
+DERIVE = Path("exportctl") / "derive"
+"""The package that derives it, relative to the policies directory."""
 
 
-def derived_index(policies: Path) -> bytes:
+def derived_index(policies: Path, opa: str | None = None) -> bytes:
     """The index the records under `policies` give, as the file holds it."""
-    done = subprocess.run(
-        [
-            opa_binary(),
-            "eval",
-            "--data",
-            ".",
-            "--ignore",
-            "*_test.rego",
-            "--format",
-            "json",
-            "data.exportctl.derive.index",
-        ],
-        cwd=policies,
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise EngineError(
-            f"deriving the index of {policies} failed: {done.stderr.decode().strip()}"
+    opa = opa or opa_binary()
+    command = [opa, "eval", "--data", ".", "--ignore", "*_test.rego", "--format", "json"]
+    try:
+        done = subprocess.run(
+            [*command, "data.exportctl.derive.index"],
+            cwd=policies,
+            capture_output=True,
+            check=False,
         )
-    value = orjson.loads(done.stdout)["result"][0]["expressions"][0]["value"]
+    except OSError as e:
+        raise EngineUnavailableError(f"cannot run {opa}: {e.strerror} (set OPA_BIN)") from e
+    if done.returncode != 0:
+        why = done.stderr.decode().strip() or f"opa exited with code {done.returncode}"
+        raise EngineError(f"deriving the index of {policies} failed: {why}")
+    try:
+        value = orjson.loads(done.stdout)["result"][0]["expressions"][0]["value"]
+    except (orjson.JSONDecodeError, KeyError, IndexError) as e:
+        raise EngineError(f"deriving the index of {policies} gave no index") from e
     return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
-def is_current(policies: Path) -> bool:
-    """True when the shipped index is the one the records give."""
-    path = policies / INDEX
-    return path.is_file() and path.read_bytes() == derived_index(policies)
-
-
-def write_index(policies: Path) -> bool:
+def write_index(policies: Path, opa: str | None = None) -> bool:
     """Write the index the records give; True when the file changed."""
     path = policies / INDEX
-    index = derived_index(policies)
+    index = derived_index(policies, opa)
     if path.is_file() and path.read_bytes() == index:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
