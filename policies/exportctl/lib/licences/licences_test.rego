@@ -13,7 +13,7 @@ _licence := {
 	"end_users": ["Beispiel Antriebe GmbH"],
 }
 
-_tx(date, licence) := {
+_holding(date, licence) := {
 	"date": date,
 	"destination": "DE",
 	"parties": [{"role": "end_user", "name": "BEISPIEL  Antriebe GmbH.", "country": "DE"}],
@@ -36,17 +36,17 @@ test_coverage[note] if {
 		"any end user": {"date": "2026-03-02", "patch": {"end_users": []}, "code": "1C904.a.4", "want": ["L-1"]},
 		"foreign issuer": {"date": "2026-03-02", "patch": {"issuer": "BIS"}, "code": "1C904.a.4", "want": []},
 	}
-	licences.covering(_tx(tc.date, object.union(_licence, tc.patch)), tc.code) == tc.want
+	licences.covering(_holding(tc.date, object.union(_licence, tc.patch)), tc.code) == tc.want
 }
 
 test_named_end_users_need_an_end_user_party if {
-	tx := object.remove(_tx("2026-03-02", _licence), ["parties"])
+	tx := object.remove(_holding("2026-03-02", _licence), ["parties"])
 	licences.covering(tx, "1C904.a.4") == []
 }
 
 test_a_general_licence_does_not_cover_a_watch_listed_party if {
 	general := object.union(_licence, {"type": "general", "end_users": []})
-	tx := _tx("2026-03-02", general)
+	tx := _holding("2026-03-02", general)
 	licences.covering(tx, "1C904.a.4") == ["L-1"]
 	watched := object.union(tx, {"parties": [{"role": "end_user", "name": "SUBARU Corporation", "country": "JP"}], "destination": "JP", "licenses": [object.union(general, {"destinations": []})]})
 	licences.covering(watched, "1C904.a.4") == []

@@ -1,35 +1,30 @@
 package exportctl.lib.validation_test
 
 import data.exportctl.lib.validation
+import data.exportctl.testing
 
-_tx := {
-	"id": "T-1",
-	"date": "2026-03-02",
-	"transferor": {"name": "Example Exporter", "country": "CN"},
-	"destination": "DE",
-	"items": [{"id": "1", "origin": "CN", "material": {"elements": ["Tb"], "form": "oxide"}}],
-}
+_valid := testing.transaction({"id": "T-1", "date": "2026-03-02"}, {"material": {"elements": ["Tb"], "form": "oxide"}})
 
 test_a_valid_transaction_has_no_errors if {
-	validation.errors == [] with input as _tx
+	validation.errors == [] with input as _valid
 }
 
 test_a_missing_required_field_is_named if {
-	validation.errors == [{"field": "date", "why": "is required"}] with input as object.remove(_tx, ["date"])
+	validation.errors == [{"field": "date", "why": "is required"}] with input as object.remove(_valid, ["date"])
 }
 
 test_a_misspelt_key_is_named_with_the_near_key if {
-	tx := json.patch(_tx, [{"op": "add", "path": "/items/0/contorl_code", "value": "1C904.b"}])
+	tx := json.patch(_valid, [{"op": "add", "path": "/items/0/contorl_code", "value": "1C904.b"}])
 	validation.errors == [{"field": "items[0].contorl_code", "why": "is not a field of the transaction schema (did you mean control_code?)"}] with input as tx
 }
 
 test_a_key_with_no_near_name_gets_no_suggestion if {
-	tx := object.union(_tx, {"zzzzzz": 1})
+	tx := object.union(_valid, {"zzzzzz": 1})
 	validation.errors == [{"field": "zzzzzz", "why": "is not a field of the transaction schema"}] with input as tx
 }
 
 test_wrong_types_and_patterns_are_errors_at_their_path if {
-	tx := json.patch(_tx, [
+	tx := json.patch(_valid, [
 		{"op": "replace", "path": "/items/0/origin", "value": "cn"},
 		{"op": "add", "path": "/items/0/value", "value": {"amount": "1200", "currency": "USD"}},
 	])
@@ -37,7 +32,7 @@ test_wrong_types_and_patterns_are_errors_at_their_path if {
 }
 
 test_enum_errors_list_the_values if {
-	tx := json.patch(_tx, [{"op": "replace", "path": "/items/0/material/form", "value": "powder"}])
+	tx := json.patch(_valid, [{"op": "replace", "path": "/items/0/material/form", "value": "powder"}])
 	[e] := validation.errors with input as tx
 	e.field == "items[0].material.form"
 	startswith(e.why, `must be one of "metal", "alloy"`)
@@ -54,8 +49,8 @@ _l8 := object.union(_leaf, {"bom": [object.union(_leaf, {"bom": [object.union(_l
 _l9 := object.union(_leaf, {"bom": [_l8]})
 
 test_a_bom_deeper_than_eight_levels_is_an_error if {
-	validation.errors == [] with input as json.patch(_tx, [{"op": "add", "path": "/items/0/bom", "value": [_l8]}])
-	[e] := validation.errors with input as json.patch(_tx, [{"op": "add", "path": "/items/0/bom", "value": [_l9]}])
+	validation.errors == [] with input as json.patch(_valid, [{"op": "add", "path": "/items/0/bom", "value": [_l8]}])
+	[e] := validation.errors with input as json.patch(_valid, [{"op": "add", "path": "/items/0/bom", "value": [_l9]}])
 	e.field == "items[0].bom[0].bom[0].bom[0].bom[0].bom[0].bom[0].bom[0].bom[0].bom"
 	startswith(e.why, "bills of materials nest at most 8 levels")
 }
@@ -67,12 +62,12 @@ test_near_keys[typo] if {
 		"orogin": "origin",
 		"contorl_code": "control_code",
 	}
-	[e] := validation.errors with input as object.union(_tx, {typo: "x"})
+	[e] := validation.errors with input as object.union(_valid, {typo: "x"})
 	e.why == sprintf("is not a field of the transaction schema (did you mean %s?)", [near])
 }
 
 test_an_input_that_is_not_an_object[note] if {
-	some note, doc in {"a string": "CN", "JSON text": json.marshal(_tx), "a number": 5, "an array": [_tx]}
+	some note, doc in {"a string": "CN", "JSON text": json.marshal(_valid), "a number": 5, "an array": [_valid]}
 	validation.errors == [{"field": "(transaction)", "why": "must be a JSON object"}] with input as doc
 }
 
@@ -81,11 +76,11 @@ test_an_error_about_the_whole_transaction if {
 }
 
 test_year_0000_is_no_date if {
-	[e] := validation.errors with input as object.union(_tx, {"date": "0000-01-01"})
+	[e] := validation.errors with input as object.union(_valid, {"date": "0000-01-01"})
 	e.field == "date"
 }
 
 test_errors_come_in_one_order if {
-	errors := validation.errors with input as object.union(_tx, {"zz": 1, "aa": 2, "mm": 3})
+	errors := validation.errors with input as object.union(_valid, {"zz": 1, "aa": 2, "mm": 3})
 	[e.field | some e in errors] == ["aa", "mm", "zz"]
 }
