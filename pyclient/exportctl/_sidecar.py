@@ -139,11 +139,11 @@ def build_bundle(policies: Path, output: Path, opa: str | None = None) -> str:
         shutil.copytree(policies, source, ignore=shutil.ignore_patterns(TEST_FILES))
         if (source / DERIVE).is_dir():  # a revision from before the index has none
             write_index(source, opa)
-        _opa_build(opa, source, bundle_revision, output)
+        _opa_build(opa, source, bundle_revision, output, policies)
     return bundle_revision
 
 
-def _opa_build(opa: str, source: Path, bundle_revision: str, output: Path) -> None:
+def _opa_build(opa: str, source: Path, bundle_revision: str, output: Path, named: Path) -> None:
     # Built from inside the directory so that the bundle's file names are relative to it.
     command = [
         opa,
@@ -167,7 +167,7 @@ def _opa_build(opa: str, source: Path, bundle_revision: str, output: Path) -> No
     except OSError as e:
         raise EngineUnavailableError(f"cannot run {opa}: {e.strerror} (set OPA_BIN)") from e
     if built.returncode != 0:
-        raise EngineError(f"opa build failed: {_one_line(built.stdout)}")
+        raise EngineError(f"opa build {named} failed: {_one_line(built.stdout)}")
 
 
 OPA_GC = {"GOGC": "400", "GOMEMLIMIT": "1GiB"}
