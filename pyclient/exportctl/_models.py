@@ -9,6 +9,7 @@ optional field stays absent), for `decide -f json` and `batch`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -323,8 +324,13 @@ class Decision(_ContractObject):
 
 def _extra(document: Mapping[str, Any], model: type) -> dict[str, Any]:
     """The fields of `document` that `model` does not name (a field called `extra` is one)."""
-    named = {f.name for f in dataclasses.fields(model)} - {"extra"}
+    named = _named_fields(model)
     return {key: value for key, value in document.items() if key not in named}
+
+
+@functools.cache
+def _named_fields(model: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(model)) - {"extra"}
 
 
 def _json(value: Any) -> Any:
