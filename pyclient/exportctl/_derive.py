@@ -15,6 +15,7 @@ from pathlib import Path
 import orjson
 
 from exportctl._paths import opa_binary, policies_dir
+from exportctl._sidecar import TEST_FILES
 from exportctl.errors import EngineError, EngineUnavailableError
 
 INDEX = Path("exportctl") / "derived" / "data.json"
@@ -26,7 +27,7 @@ DERIVE = Path("exportctl") / "derive"
 def derived_index(policies: Path, opa: str | None = None) -> bytes:
     """The index the records under `policies` give, as the file holds it."""
     opa = opa or opa_binary()
-    command = [opa, "eval", "--data", ".", "--ignore", "*_test.rego", "--format", "json"]
+    command = [opa, "eval", "--data", ".", "--ignore", TEST_FILES, "--format", "json"]
     try:
         done = subprocess.run(
             [*command, "data.exportctl.derive.index"],

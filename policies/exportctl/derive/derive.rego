@@ -17,20 +17,13 @@ import data.exportctl.lib.parties
 # METADATA
 # description: The index, as data.exportctl.derived holds it.
 index := {
-	"clauses": {ref: {"record": _lean(clause), "citation": clauses.recorded_citation(ref), "segments": _segments(ref)} |
+	"clauses": {ref: {"record": clauses.lean(clause), "citation": clauses.recorded_citation(ref), "segments": _segments(ref)} |
 		some ref, clause in clauses.all
 	},
 	"listings": parties.listings_from_records,
 	"parties": {key: sort([e | some e in entries]) | some key, entries in parties.entities_from_records},
 	"encoded_codes": sort([code | some code in items.codes_from_records]),
 }
-
-# What only people read: the rules never look at it.
-_prose := ["summary", "sources", "confidence_note", "effective_from_note", "interpretation", "entities", "codes_unconfirmed"]
-
-_lean(clause) := object.union(object.remove(clause, _prose), {"codes": [{"code": e.code} | some e in clause.codes]}) if {
-	clause.codes
-} else := object.remove(clause, _prose)
 
 # Before every recorded day: a date earlier than any the records name.
 _before_all := "0000-01-01"

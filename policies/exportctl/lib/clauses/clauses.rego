@@ -40,6 +40,16 @@ clause(ref) := c if {
 } else := recorded(ref)
 
 # METADATA
+# description: >-
+#   A clause record as the rules read it: without what only people read (summary, sources, notes,
+#   interpretation, a listing's entities), and its codes without their notes.
+lean(clause) := object.union(object.remove(clause, _prose), {"codes": [{"code": e.code} | some e in clause.codes]}) if {
+	clause.codes
+} else := object.remove(clause, _prose)
+
+_prose := ["summary", "sources", "confidence_note", "effective_from_note", "interpretation", "entities", "codes_unconfirmed"]
+
+# METADATA
 # description: The clause record itself, as the data states it.
 recorded(ref) := instruments[id].clauses[name] if [id, name] := split(ref, "/")
 

@@ -21,8 +21,8 @@ listings := data.exportctl.derived.listings
 listings := listings_from_records if not data.exportctl.derived.listings
 
 # METADATA
-# description: The listing clauses as the instrument records state them, without their entities.
-listings_from_records := {ref: object.remove(clause, ["entities", "summary", "sources", "confidence_note"]) |
+# description: The listing clauses as the instrument records state them, as the rules read them (clauses.lean).
+listings_from_records := {ref: clauses.lean(clause) |
 	some ref, clause in clauses.all
 	clause.entities
 }
