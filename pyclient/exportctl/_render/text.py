@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
+NOT_LEGAL_ADVICE = "exportctl checks the encoded rules: this is not legal advice."
+"""The line every report for a person ends with (the decision's and the diff's markdown)."""
+
 _ESCAPE_SEQUENCE = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~])?"
 )
