@@ -10,7 +10,7 @@ help:
 	@echo "make run     decide $(EXAMPLE) with a local OPA sidecar"
 	@echo "make test    opa fmt/check/test (coverage >= $(COVERAGE_MIN) %), ruff, mypy, pytest"
 	@echo "make bundle  build build/bundle.tar.gz for a production OPA"
-	@echo "make bench   run bench/run.py"
+	@echo "make bench   every speed target side by side in one run (bench/run.py)"
 	@echo "make docs    regenerate the generated parts of README.md and docs/"
 	@echo "make scenarios-update  rewrite scenario expectations from the bundle (review the diff)"
 
@@ -30,7 +30,7 @@ bundle: setup
 	@$(BIN)/exportctl bundle --output build/bundle.tar.gz
 
 bench: setup
-	@$(BIN)/python bench/run.py; run=$$?; $(BIN)/python bench/batch.py && exit $$run
+	@$(BIN)/python bench/run.py
 
 docs: setup
 	@$(BIN)/python -m exportctl._derive && $(BIN)/python -m exportctl._docs
