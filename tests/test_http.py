@@ -51,22 +51,24 @@ def test_a_connection_closed_before_the_status_line_is_a_connection_error() -> N
         read(b"")
 
 
-@pytest.mark.parametrize(
-    ("raw", "broken"),
-    [
-        (b"SSH-2.0-OpenSSH\r\n", "BadStatusLine"),
-        (b"HTTP/1.1 2x0 OK\r\n\r\n", "BadStatusLine"),
-        (b"HTTP/1.1 200 OK\r\nno colon\r\n\r\n", "BadHeaderLine"),
-        (b"HTTP/1.1 200 OK\r\nX-Cut: ", "IncompleteRead"),
-        (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "IncompleteRead"),
-        (b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "BadContentLength"),
-        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "BadChunkSize"),
-        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", "BadChunk"),
-        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", "IncompleteRead"),
-        (b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n", "LineTooLong"),
-        (b"HTTP/1.1 200 OK\r\n" + b"X-Many: 1\r\n" * 200 + b"\r\n", "TooManyHeaders"),
-    ],
-)
+BROKEN_ANSWERS = [
+    (b"SSH-2.0-OpenSSH\r\n", "BadStatusLine"),
+    (b"HTTP/1.1 2x0 OK\r\n\r\n", "BadStatusLine"),
+    (b"HTTP/1.1 200 OK\r\nno colon\r\n\r\n", "BadHeaderLine"),
+    (b"HTTP/1.1 200 OK\r\nX-Cut: ", "IncompleteRead"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "IncompleteRead"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "BadContentLength"),
+    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "BadChunkSize"),
+    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", "BadChunk"),
+    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", "IncompleteRead"),
+    (b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n", "LineTooLong"),
+    (b"HTTP/1.1 200 OK\r\n" + b"X-Many: 1\r\n" * 200 + b"\r\n", "TooManyHeaders"),
+]
+"""Answers the client refuses, with the name of what broke (also read by the async client's
+tests)."""
+
+
+@pytest.mark.parametrize(("raw", "broken"), BROKEN_ANSWERS)
 def test_a_broken_answer_names_what_broke(raw: bytes, broken: str) -> None:
     with pytest.raises(BrokenAnswerError, match=broken):
         read(raw)

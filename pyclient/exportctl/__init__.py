@@ -1,5 +1,7 @@
 """exportctl: China's rare-earth export-control law as Rego, evaluated by Open Policy Agent."""
 
+from typing import TYPE_CHECKING, Any
+
 from exportctl._batch import decide_many
 from exportctl._client import Explain, OpaClient, decide
 from exportctl._models import (
@@ -23,10 +25,14 @@ from exportctl.errors import (
     UndefinedDecisionError,
 )
 
+if TYPE_CHECKING:
+    from exportctl._async_client import AsyncClient
+
 __version__ = "0.1.0"
 
 __all__ = [
     "OUTCOMES",
+    "AsyncClient",
     "Audit",
     "Citation",
     "Decision",
@@ -49,3 +55,16 @@ __all__ = [
     "revision",
     "validate_transaction",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # AsyncClient is imported on first use: asyncio costs every CLI start tens of milliseconds.
+    if name == "AsyncClient":
+        from exportctl._async_client import AsyncClient
+
+        return AsyncClient
+    raise AttributeError(f"module 'exportctl' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "AsyncClient"})

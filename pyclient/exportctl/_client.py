@@ -9,7 +9,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import IO, Any, cast
@@ -20,7 +20,7 @@ import orjson
 from exportctl._audit import canonical_json, new_audit, utc_now
 from exportctl._models import Decision
 from exportctl._schema import validate_transaction
-from exportctl._sidecar import Sidecar, default_sidecar, sidecar_for
+from exportctl._sidecar import default_sidecar, sidecar_for
 from exportctl.errors import EngineError, EngineUnavailableError, InputError, UndefinedDecisionError
 
 DECISION_PATH = "/v1/data/exportctl/decision"
@@ -43,21 +43,9 @@ class Explain(StrEnum):
     """Every evaluation step: about 10 times slower, and long on large inputs."""
 
 
-# A small HTTP/1.1 exchange of its own rather than requests or http.client: the request is one
-# `sendall` of bytes mostly built once per client, and the answer is read without http.client's
-# email-based header parser (together about 100 µs a request); a deadline bounds the whole
-# exchange (requests' timeout applies to each read, so a server that trickles bytes could hold
-# it forever). It follows no redirects.
-class OpaClient:
-    """A kept-alive connection to one OPA server: `http://HOST:PORT` or `unix:///PATH/opa.sock`.
-
-    The bearer token is `token`, else, for a sidecar of this process, the sidecar's own, else
-    `$EXPORTCTL_OPA_TOKEN`; none is sent when there is none. Each request must be answered in full
-    within `timeout` seconds (default `$EXPORTCTL_OPA_TIMEOUT`, else 30). Every decision answered
-    must carry the policy revision `revision` when it is given; for a sidecar of this process it
-    is the sidecar's, and before each request the client checks that the sidecar's OPA is alive
-    and, on connecting, that the process answering on the socket is that OPA.
-    """
+class ClientCore:
+    """What the sync and the async client share: the URL, token and revision they check, the
+    request bytes, and every check on an answer, so that both answer alike."""
 
     def __init__(
         self,
@@ -85,23 +73,111 @@ class OpaClient:
         self._headers = headers.encode()
         self._heads: dict[tuple[str, str], bytes] = {}
         """The start of each request sent so far, by method and target: all but its length."""
-        self._connection: _Connection | None = None
-        self._lock = threading.Lock()
+        self._init_connections()
 
-    def decide(
-        self,
-        transaction: Mapping[str, Any],
-        *,
-        explain: Explain | None = None,
-        metrics: bool = False,
+    def _init_connections(self) -> None:
+        """Set up the client's connections (none is open yet)."""
+        raise NotImplementedError
+
+    def _request_bytes(self, method: str, target: str, body: bytes | None) -> bytes:
+        """The whole request: its head (built once per method and target), length and body."""
+        head = self._heads.get((method, target))
+        if head is None:
+            head = f"{method} {self._prefix}{target} HTTP/1.1\r\n".encode() + self._headers
+            self._heads[method, target] = head
+        body = body or b""
+        return b"%sContent-Length: %d\r\n\r\n%s" % (head, len(body), body)
+
+    def _check_sidecar(self) -> None:
+        if self._sidecar is not None:
+            self._sidecar.check_running()
+
+    def _check_peer(self, sock: Any) -> None:
+        """For a sidecar of this process: the process on the other end of `sock` is its OPA."""
+        if self._sidecar is not None and hasattr(socket, "SO_PEERCRED"):
+            credentials = sock.getsockopt(
+                socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
+            )
+            pid, _, _ = struct.unpack("3i", credentials)
+            if pid != self._sidecar.opa_pid:
+                raise EngineError(
+                    f"the process answering at {self._address} is not the sidecar's OPA "
+                    f"(pid {pid}, not {self._sidecar.opa_pid})"
+                )
+
+    def _unreachable(self, error: OSError) -> EngineUnavailableError:
+        """What a failure to connect is."""
+        if isinstance(error, TimeoutError):
+            return self._too_slow()
+        return EngineUnavailableError(f"cannot connect to OPA at {self.base_url}")
+
+    def _too_slow(self) -> EngineUnavailableError:
+        return EngineUnavailableError(
+            f"OPA at {self.base_url} did not answer within {self.timeout:g} s"
+        )
+
+    def _broken(self, error: Exception) -> EngineUnavailableError:
+        """What a failed exchange on an open connection is."""
+        if isinstance(error, TimeoutError):
+            return self._too_slow()
+        if isinstance(error, ConnectionError):
+            return EngineUnavailableError(
+                f"OPA at {self.base_url} closed the connection without an answer"
+            )
+        name = str(error) if isinstance(error, BrokenAnswerError) else type(error).__name__
+        return EngineUnavailableError(f"OPA at {self.base_url} sent a broken answer ({name})")
+
+    def _status(self, response: _Response) -> tuple[int, bytes]:
+        """The answer's status and body, unless it is a redirect or a refusal."""
+        status = response.status
+        if 300 <= status < 400:
+            location = response.headers.get("location", "")
+            raise EngineError(
+                f"OPA at {self.base_url} answered HTTP {status} (a redirect to {location!r}): "
+                "not followed"
+            )
+        if status in (401, 403):
+            raise EngineError(REFUSED)
+        return status, response.body
+
+    def _answer(self, target: str, status: int, content: bytes) -> dict[str, Any]:
+        """OPA's answer to a POST to the data API: a JSON object with a `result`, of the
+        expected revision."""
+        path = target.partition("?")[0]
+        try:
+            answer = orjson.loads(content)
+        except orjson.JSONDecodeError as e:
+            raise EngineError(f"OPA answered HTTP {status} with a body that is not JSON") from e
+        if status != 200:
+            code, message = _opa_error(answer, status)
+            raise EngineError(message, code)
+        if not isinstance(answer, dict):
+            raise EngineError(f"OPA answered {path} with JSON that is not an object")
+        if "result" not in answer:
+            raise UndefinedDecisionError(
+                f"OPA at {self.base_url} has no decision at {path}: is the exportctl bundle loaded?"
+            )
+        if self.revision is not None:
+            self._check_revision(answer["result"])
+        return cast(dict[str, Any], answer)
+
+    def _check_revision(self, result: Any) -> None:
+        """Every decision in `result` (a decision, or a list of them) is of `self.revision`."""
+        for decision in result if isinstance(result, list) else [result]:
+            policy = decision.get("policy") if isinstance(decision, dict) else None
+            answered = policy.get("revision") if isinstance(policy, dict) else None
+            if answered is not None and answered != self.revision:
+                raise EngineError(
+                    f"OPA at {self.base_url} answered with policy revision {answered!r}, "
+                    f"not {self.revision}"
+                )
+
+    @staticmethod
+    def _decision(
+        transaction: Mapping[str, Any], canonical: bytes, answer: Mapping[str, Any]
     ) -> Decision:
-        """POST the transaction to the decision rule; no schema validation here.
-
-        The decision carries its `audit`: OPA's decision id (or a UUID4), the bundle revision, the
-        SHA-256 of the canonical input (orjson, sorted keys: the very bytes posted) and the time.
-        """
-        canonical = canonical_json(transaction)
-        answer = self._post(_decision_target(explain, metrics), b'{"input":' + canonical + b"}")
+        """The decision in OPA's `answer` to the posted `canonical` bytes of `transaction`,
+        with its audit fields; `EngineError` when it is the decision of another transaction."""
         decided_at = utc_now()
         decision = Decision.from_opa(
             answer["result"],
@@ -124,41 +200,81 @@ class OpaClient:
             )
         )
 
+
+def input_body(input_document: Any) -> bytes:
+    """`{"input": input_document}` as JSON; `InputError` when it cannot be encoded."""
+    try:
+        return orjson.dumps({"input": input_document})
+    except TypeError as e:
+        raise InputError("(transaction)", f"cannot be encoded as JSON: {e}") from e
+
+
+def decision_body(canonical: bytes) -> bytes:
+    """The body that asks for the decision of a transaction encoded as `canonical`."""
+    return b'{"input":' + canonical + b"}"
+
+
+def data_target(path: str, params: Mapping[str, str] | None) -> str:
+    """`path` with its query string."""
+    return path + ("?" + urlencode(params) if params else "")
+
+
+def retried(error: Exception, reused: bool, attempt: int) -> bool:
+    """Whether a failed exchange is tried once more: a kept-alive connection that the server has
+    closed fails on first use."""
+    return isinstance(error, ConnectionError) and reused and attempt == 1
+
+
+# A small HTTP/1.1 exchange of its own rather than requests or http.client: the request is one
+# `sendall` of bytes mostly built once per client, and the answer is read without http.client's
+# email-based header parser (together about 100 µs a request); a deadline bounds the whole
+# exchange (requests' timeout applies to each read, so a server that trickles bytes could hold
+# it forever). It follows no redirects.
+class OpaClient(ClientCore):
+    """A kept-alive connection to one OPA server: `http://HOST:PORT` or `unix:///PATH/opa.sock`.
+
+    The bearer token is `token`, else, for a sidecar of this process, the sidecar's own, else
+    `$EXPORTCTL_OPA_TOKEN`; none is sent when there is none. Each request must be answered in full
+    within `timeout` seconds (default `$EXPORTCTL_OPA_TIMEOUT`, else 30). Every decision answered
+    must carry the policy revision `revision` when it is given; for a sidecar of this process it
+    is the sidecar's, and before each request the client checks that the sidecar's OPA is alive
+    and, on connecting, that the process answering on the socket is that OPA.
+    """
+
+    def _init_connections(self) -> None:
+        self._connection: _Connection | None = None
+        self._lock = threading.Lock()
+
+    def decide(
+        self,
+        transaction: Mapping[str, Any],
+        *,
+        explain: Explain | None = None,
+        metrics: bool = False,
+    ) -> Decision:
+        """POST the transaction to the decision rule; no schema validation here.
+
+        The decision carries its `audit`: OPA's decision id (or a UUID4), the bundle revision, the
+        SHA-256 of the canonical input (orjson, sorted keys: the very bytes posted) and the time.
+        """
+        canonical = canonical_json(transaction)
+        answer = self._post(_decision_target(explain, metrics), decision_body(canonical))
+        return self._decision(transaction, canonical, answer)
+
     def query(
         self, path: str, input_document: Any, params: Mapping[str, str] | None = None
     ) -> dict[str, Any]:
         """POST `input_document` to the data API at `path`; OPA's whole answer, with a `result`."""
-        try:
-            body = orjson.dumps({"input": input_document})
-        except TypeError as e:
-            raise InputError("(transaction)", f"cannot be encoded as JSON: {e}") from e
-        return self.post(path, body, params)
+        return self.post(path, input_body(input_document), params)
 
     def post(
         self, path: str, body: bytes, params: Mapping[str, str] | None = None
     ) -> dict[str, Any]:
         """POST a pre-encoded body (`{"input": ...}`) to the data API at `path`; as `query`."""
-        return self._post(path + ("?" + urlencode(params) if params else ""), body)
+        return self._post(data_target(path, params), body)
 
     def _post(self, target: str, body: bytes) -> dict[str, Any]:
-        path = target.partition("?")[0]
-        status, content = self._request("POST", target, body)
-        try:
-            answer = orjson.loads(content)
-        except orjson.JSONDecodeError as e:
-            raise EngineError(f"OPA answered HTTP {status} with a body that is not JSON") from e
-        if status != 200:
-            code, message = _opa_error(answer, status)
-            raise EngineError(message, code)
-        if not isinstance(answer, dict):
-            raise EngineError(f"OPA answered {path} with JSON that is not an object")
-        if "result" not in answer:
-            raise UndefinedDecisionError(
-                f"OPA at {self.base_url} has no decision at {path}: is the exportctl bundle loaded?"
-            )
-        if self.revision is not None:
-            self._check_revision(answer["result"])
-        return cast(dict[str, Any], answer)
+        return self._answer(target, *self._request("POST", target, body))
 
     def healthy(self) -> bool:
         """Whether OPA answers `GET /health?bundles` with 200 (its bundle is loaded)."""
@@ -173,80 +289,39 @@ class OpaClient:
         with self._lock:
             self._drop()
 
-    def _check_revision(self, result: Any) -> None:
-        """Every decision in `result` (a decision, or a list of them) is of `self.revision`."""
-        for decision in result if isinstance(result, list) else [result]:
-            policy = decision.get("policy") if isinstance(decision, dict) else None
-            answered = policy.get("revision") if isinstance(policy, dict) else None
-            if answered is not None and answered != self.revision:
-                raise EngineError(
-                    f"OPA at {self.base_url} answered with policy revision {answered!r}, "
-                    f"not {self.revision}"
-                )
-
     def _request(self, method: str, target: str, body: bytes | None) -> tuple[int, bytes]:
         """Send one request and read the whole answer by the deadline: its status and body."""
         deadline = time.monotonic() + self.timeout
-        head = self._heads.get((method, target))
-        if head is None:
-            head = f"{method} {self._prefix}{target} HTTP/1.1\r\n".encode() + self._headers
-            self._heads[method, target] = head
-        body = body or b""
-        request = b"%sContent-Length: %d\r\n\r\n%s" % (head, len(body), body)
+        request = self._request_bytes(method, target, body)
         with self._lock:
-            if self._sidecar is not None:
-                self._sidecar.check_running()
-            # A kept-alive connection that the server has closed fails on first use: once more.
+            self._check_sidecar()
             for attempt in (1, 2):
                 reused = self._connection is not None
                 connection = self._connect(deadline)
                 try:
                     response = connection.exchange(request, deadline)
-                except TimeoutError as e:
-                    self._drop()
-                    raise EngineUnavailableError(
-                        f"OPA at {self.base_url} did not answer within {self.timeout:g} s"
-                    ) from e
-                except ConnectionError as e:
-                    self._drop()
-                    if reused and attempt == 1:
-                        continue
-                    raise EngineUnavailableError(
-                        f"OPA at {self.base_url} closed the connection without an answer"
-                    ) from e
                 except (OSError, BrokenAnswerError) as e:
                     self._drop()
-                    name = str(e) if isinstance(e, BrokenAnswerError) else type(e).__name__
-                    raise EngineUnavailableError(
-                        f"OPA at {self.base_url} sent a broken answer ({name})"
-                    ) from e
+                    if retried(e, reused, attempt):
+                        continue
+                    raise self._broken(e) from e
                 if response.will_close:
                     self._drop()
                 break
-        status = response.status
-        if 300 <= status < 400:
-            location = response.headers.get("location", "")
-            raise EngineError(
-                f"OPA at {self.base_url} answered HTTP {status} (a redirect to {location!r}): "
-                "not followed"
-            )
-        if status in (401, 403):
-            raise EngineError(REFUSED)
-        return status, response.body
+        return self._status(response)
 
     def _connect(self, deadline: float) -> _Connection:
         if self._connection is None:
             connection = _Connection(self._address)
             try:
                 connection.open(deadline)
-            except TimeoutError as e:
-                raise EngineUnavailableError(
-                    f"OPA at {self.base_url} did not answer within {self.timeout:g} s"
-                ) from e
             except OSError as e:
-                raise EngineUnavailableError(f"cannot connect to OPA at {self.base_url}") from e
-            if self._sidecar is not None:
-                _check_peer(connection, self._sidecar)
+                raise self._unreachable(e) from e
+            try:
+                self._check_peer(connection.sock)
+            except EngineError:
+                connection.close()
+                raise
             self._connection = connection
         return self._connection
 
@@ -396,10 +471,33 @@ class _Connection:
             self.sock = None
 
 
+# The answer is parsed by a generator that asks its reader, sync or async, for a line (LINE: at
+# most MAX_LINE + 1 bytes), for the rest of the stream (REST) or for a number of bytes, and is
+# sent what the reader got: a reader that has no more sends less (an empty line, fewer bytes).
+LINE = -1
+REST = -2
+Parser = Generator[int, bytes, _Response]
+
+
 def _read_response(reader: IO[bytes]) -> _Response:
-    """Read one HTTP/1.x answer: status line, headers and a body of `Content-Length` bytes,
-    in chunks, or up to the end of the connection."""
-    line = reader.readline(MAX_LINE + 1)
+    """Read one HTTP/1.x answer from a blocking reader (`parse_response`)."""
+    parser = parse_response()
+    send, readline = parser.send, reader.readline
+    wanted = next(parser)
+    try:
+        while True:
+            if wanted == LINE:
+                wanted = send(readline(MAX_LINE + 1))
+            else:
+                wanted = send(reader.read() if wanted == REST else reader.read(wanted))
+    except StopIteration as done:
+        return cast(_Response, done.value)
+
+
+def parse_response() -> Parser:
+    """One HTTP/1.x answer: status line, headers and a body of `Content-Length` bytes, in
+    chunks, or up to the end of the connection. Written once for the sync and the async client."""
+    line = yield LINE
     if not line:
         raise _ClosedError("the server closed the connection")
     version, _, rest = line.partition(b" ")
@@ -409,9 +507,13 @@ def _read_response(reader: IO[bytes]) -> _Response:
     status = int(code)
     headers: dict[str, str] = {}
     for _ in range(MAX_HEADERS + 1):
-        line = _line(reader)
+        line = yield LINE  # checked here rather than by `_line`: a generator less per header
         if line in (b"\r\n", b"\n"):
             break
+        if not line:
+            raise BrokenAnswerError("IncompleteRead")
+        if len(line) > MAX_LINE:
+            raise BrokenAnswerError("LineTooLong")
         name, colon, value = line.partition(b":")
         if not colon:
             raise BrokenAnswerError("BadHeaderLine")
@@ -422,17 +524,17 @@ def _read_response(reader: IO[bytes]) -> _Response:
     if 100 <= status < 200 or status in (204, 304):
         return _Response(status, headers, b"", will_close)
     if "chunked" in headers.get("transfer-encoding", "").lower():
-        return _Response(status, headers, _read_chunks(reader), will_close)
+        return _Response(status, headers, (yield from _chunks()), will_close)
     length = headers.get("content-length")
     if length is None:
-        return _Response(status, headers, reader.read(), True)
+        return _Response(status, headers, (yield REST), True)
     if not length.isdigit():
         raise BrokenAnswerError("BadContentLength")
-    return _Response(status, headers, _read_exactly(reader, int(length)), will_close)
+    return _Response(status, headers, (yield from _exactly(int(length))), will_close)
 
 
-def _line(reader: IO[bytes]) -> bytes:
-    line = reader.readline(MAX_LINE + 1)
+def _line() -> Generator[int, bytes, bytes]:
+    line = yield LINE
     if not line:
         raise BrokenAnswerError("IncompleteRead")
     if len(line) > MAX_LINE:
@@ -440,18 +542,18 @@ def _line(reader: IO[bytes]) -> bytes:
     return line
 
 
-def _read_exactly(reader: IO[bytes], size: int) -> bytes:
-    data = reader.read(size)
+def _exactly(size: int) -> Generator[int, bytes, bytes]:
+    data = yield size
     if len(data) != size:
         raise BrokenAnswerError("IncompleteRead")
     return data
 
 
-def _read_chunks(reader: IO[bytes]) -> bytes:
+def _chunks() -> Generator[int, bytes, bytes]:
     """A body in HTTP/1.1 chunked transfer coding; trailers are read and dropped."""
     parts: list[bytes] = []
     while True:
-        size_field = _line(reader).split(b";", 1)[0].strip()
+        size_field = (yield from _line()).split(b";", 1)[0].strip()
         try:
             size = int(size_field, 16)
         except ValueError:
@@ -459,29 +561,12 @@ def _read_chunks(reader: IO[bytes]) -> bytes:
         if size < 0:
             raise BrokenAnswerError("BadChunkSize")
         if size == 0:
-            while _line(reader) not in (b"\r\n", b"\n"):
+            while (yield from _line()) not in (b"\r\n", b"\n"):
                 pass
             return b"".join(parts)
-        parts.append(_read_exactly(reader, size))
-        if _line(reader) not in (b"\r\n", b"\n"):
+        parts.append((yield from _exactly(size)))
+        if (yield from _line()) not in (b"\r\n", b"\n"):
             raise BrokenAnswerError("BadChunk")
-
-
-def _check_peer(connection: _Connection, sidecar: Sidecar) -> None:
-    """The process listening on the sidecar's socket is the OPA the sidecar started."""
-    if not hasattr(socket, "SO_PEERCRED"):
-        return
-    assert connection.sock is not None
-    credentials = connection.sock.getsockopt(
-        socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
-    )
-    pid, _, _ = struct.unpack("3i", credentials)
-    if pid != sidecar.opa_pid:
-        connection.close()
-        raise EngineError(
-            f"the process answering at {connection.address} is not the sidecar's OPA "
-            f"(pid {pid}, not {sidecar.opa_pid})"
-        )
 
 
 def _opa_error(answer: object, status: int) -> tuple[str | None, str]:
