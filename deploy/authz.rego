@@ -1,10 +1,12 @@
-# The embedded sidecar's own access rules: OPA consults `data.system.authz.allow` on every
-# request when it runs with `--authentication=token --authorization=basic`.
+# A sidecar's access rules, the embedded one's and every fleet sidecar's (deploy/opa-config.yaml):
+# OPA consults `data.system.authz.allow` on every request when it runs with
+# `--authentication=token --authorization=basic`.
 #
-# Only the exportctl client may call it, with the sidecar's per-process token (loaded as
-# `data.system.exportctl_token`, outside the bundle), and only to read decisions, the
-# calendar the `provisions` and `timeline` commands show, and health. Every write (policies,
-# data) and every other read (config, status, other documents) is refused.
+# Only a caller with the sidecar's token (loaded as `data.system.exportctl_token`, outside the
+# bundle) may call it, and only to read decisions, the calendar the `provisions` and `timeline`
+# commands show, health, and status (which bundle revision is active, the last error:
+# `exportctl fleet status`). Every write (policies, data) and every other read (config, other
+# documents) is refused.
 package system.authz
 
 default allow := false
@@ -18,6 +20,7 @@ allow if {
 
 endpoints := [
 	{"path": ["health"], "methods": {"GET"}},
+	{"path": ["v1", "status"], "methods": {"GET"}},
 	{"path": ["v1", "data", "exportctl", "decision"], "methods": {"GET", "POST"}},
 	{"path": ["v1", "data", "exportctl", "batch", "decisions"], "methods": {"GET", "POST"}},
 	{"path": ["v1", "data", "exportctl", "calendar", "clauses_on_date"], "methods": {"GET", "POST"}},

@@ -8,7 +8,7 @@ allows(req) if authz.allow with input as req with data.system.exportctl_token as
 
 decision := ["v1", "data", "exportctl", "decision"]
 
-test_decisions_calendar_and_health_with_the_token_are_allowed if {
+test_decisions_calendar_health_and_status_with_the_token_are_allowed if {
 	allows(request("POST", decision))
 	allows(request("GET", decision))
 	allows(request("POST", ["v1", "data", "exportctl", "batch", "decisions"]))
@@ -16,6 +16,7 @@ test_decisions_calendar_and_health_with_the_token_are_allowed if {
 	allows(request("POST", ["v1", "data", "exportctl", "calendar", "timeline"]))
 	allows(request("POST", ["v1", "data", "exportctl", "config", "data_reviewed_on"]))
 	allows(object.union(request("GET", ["health"]), {"params": {"bundles": [""]}}))
+	allows(request("GET", ["v1", "status"]))
 }
 
 test_a_missing_or_wrong_token_is_refused if {
@@ -40,7 +41,8 @@ test_writes_and_other_reads_are_refused_even_with_the_token if {
 		["PATCH", ["v1", "data"]],
 		["DELETE", decision],
 		["GET", ["v1", "config"]],
-		["GET", ["v1", "status"]],
+		["POST", ["v1", "status"]],
+		["GET", ["v1", "status", "x"]],
 		["GET", ["v1", "data"]],
 		["GET", ["v1", "data", "system"]],
 		["POST", ["v1", "data", "exportctl"]],

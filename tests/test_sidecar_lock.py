@@ -297,7 +297,6 @@ def test_the_rest_api_refuses_writes_and_other_reads_and_wants_the_token(sidecar
     ]
     reads = [
         ("GET", "/v1/config", None),
-        ("GET", "/v1/status", None),
         ("GET", "/v1/data/system", None),
         ("GET", "/v1/data", None),
         ("POST", "/v1/query", b'{"query": "data.system.exportctl_token"}'),
@@ -312,6 +311,7 @@ def test_the_rest_api_refuses_writes_and_other_reads_and_wants_the_token(sidecar
             raw_request(sidecar, "POST", "/v1/data/exportctl/decision", decision, token)[0] == 401
         )
         assert raw_request(sidecar, "GET", "/health?bundles", None, token)[0] == 401
+        assert raw_request(sidecar, "GET", "/v1/status", None, token)[0] == 401
     status, answer = raw_request(
         sidecar, "POST", "/v1/data/exportctl/decision", decision, sidecar.token
     )

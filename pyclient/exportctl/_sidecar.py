@@ -28,7 +28,7 @@ from typing import IO, Self
 import orjson
 
 from exportctl._paths import SIDECAR_AUTHZ, opa_binary, policies_dir
-from exportctl.errors import EngineError, EngineUnavailableError
+from exportctl.errors import EngineError, EngineUnavailableError, UsageError
 
 TEST_FILES = "*_test.rego"
 SOCKET_PATH_MAX = 107
@@ -118,12 +118,24 @@ def revision(policies: Path) -> str:
     return "sha256:" + digest.hexdigest()[:16]
 
 
-def build_bundle(policies: Path, output: Path, opa: str | None = None) -> str:
+SIGNING_ALGORITHMS = ("RS256", "ES256")
+"""The algorithms `exportctl bundle` signs with: RSA or ECDSA P-256 keys, in PEM files."""
+
+
+def build_bundle(
+    policies: Path,
+    output: Path,
+    opa: str | None = None,
+    *,
+    signing_key: Path | None = None,
+    signing_alg: str = "RS256",
+) -> str:
     """Build `output` (a bundle tarball) from `policies` without its tests; return its revision.
 
     The bundle's derived index (policies/exportctl/derived/data.json) is derived afresh from the
     records it ships, so no bundle serves an index older than its law, whatever the directory
-    holds; `opa test` is what fails on a stale committed copy.
+    holds; `opa test` is what fails on a stale committed copy. With `signing_key` (a PEM private
+    key), `opa build` signs it: `.signatures.json` holds a JWT over every file's hash.
     """
     from exportctl._derive import DERIVE, write_index
 
@@ -134,16 +146,111 @@ def build_bundle(policies: Path, output: Path, opa: str | None = None) -> str:
     bundle_revision = revision(policies)
     output.parent.mkdir(parents=True, exist_ok=True)
     opa = opa or opa_binary()
+    signing = [] if signing_key is None else _signing_flags(opa, signing_key, signing_alg)
     with tempfile.TemporaryDirectory(prefix="exportctl-build-") as tmp:
         source = Path(tmp) / "policies"
         shutil.copytree(policies, source, ignore=shutil.ignore_patterns(TEST_FILES))
         if (source / DERIVE).is_dir():  # a revision from before the index has none
             write_index(source, opa)
-        _opa_build(opa, source, bundle_revision, output, policies)
+        _opa_build(opa, source, bundle_revision, output, policies, signing)
     return bundle_revision
 
 
-def _opa_build(opa: str, source: Path, bundle_revision: str, output: Path, named: Path) -> None:
+def verify_bundle(
+    bundle: Path, public_key: Path, signing_alg: str = "RS256", opa: str | None = None
+) -> str:
+    """Check `bundle`'s signature with `public_key` as a sidecar does; return its revision.
+
+    OPA's own bundle loader does the checking (`opa build --verification-key`, the code path of
+    the bundle plugin): every file must be listed in `.signatures.json` with its hash, and the
+    JWT must verify with the key. `UsageError` with OPA's reason when it does not.
+    """
+    if not bundle.is_file():
+        raise UsageError(f"--verify: no bundle file at {bundle}")
+    flags = _key_flags("--public-key", "--verification-key", public_key, signing_alg)
+    opa = opa or opa_binary()
+    with tempfile.TemporaryDirectory(prefix="exportctl-verify-") as tmp:
+        command = [opa, "build", "--bundle", str(bundle.resolve()), *flags]
+        try:
+            checked = subprocess.run(
+                [*command, "--output", str(Path(tmp) / "checked.tar.gz")],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                check=False,
+            )
+        except OSError as e:
+            raise EngineUnavailableError(f"cannot run {opa}: {e.strerror} (set OPA_BIN)") from e
+    if checked.returncode != 0:
+        reason = _one_line(checked.stdout).removeprefix("error: ").removeprefix("load error: ")
+        raise UsageError(f"{bundle}: signature check failed: {reason}")
+    return _manifest_revision(bundle)
+
+
+def _manifest_revision(bundle: Path) -> str:
+    import tarfile
+
+    try:
+        with tarfile.open(bundle, "r:gz") as tar:
+            member = next(m for m in tar.getmembers() if m.name.lstrip("/") == ".manifest")
+            manifest = tar.extractfile(member)
+            assert manifest is not None
+            found = orjson.loads(manifest.read()).get("revision")
+    except (OSError, tarfile.TarError, StopIteration, orjson.JSONDecodeError) as e:
+        raise UsageError(f"{bundle}: no readable .manifest: {e}") from e
+    if not isinstance(found, str) or not found:
+        raise UsageError(f"{bundle}: its .manifest has no revision")
+    return found
+
+
+def _signing_flags(opa: str, signing_key: Path, signing_alg: str) -> list[str]:
+    """`opa build`'s flags to sign with `signing_key`, once `opa sign` has signed with it.
+
+    Signing an empty bundle first tells a key OPA cannot use (a public key, an EC key for RS256)
+    apart from a build that fails: the one is bad input, the other the engine's failure.
+    """
+    flags = _key_flags("--signing-key", "--signing-key", signing_key, signing_alg)
+    with tempfile.TemporaryDirectory(prefix="exportctl-sign-") as tmp:
+        empty = Path(tmp) / "bundle"
+        empty.mkdir()
+        (empty / ".manifest").write_bytes(b'{"roots": []}')
+        command = [opa, "sign", "--bundle", str(empty), *flags]
+        try:
+            signed = subprocess.run(
+                [*command, "--output-file-path", tmp],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                check=False,
+            )
+        except OSError as e:
+            raise EngineUnavailableError(f"cannot run {opa}: {e.strerror} (set OPA_BIN)") from e
+    if signed.returncode != 0:
+        reason = _one_line(signed.stdout).removeprefix("error: ")
+        raise UsageError(
+            f"--signing-key: OPA cannot sign {signing_alg} with {signing_key}: {reason}"
+        )
+    return flags
+
+
+def _key_flags(option: str, opa_flag: str, key: Path, signing_alg: str) -> list[str]:
+    if signing_alg not in SIGNING_ALGORITHMS:
+        raise UsageError(
+            f"--signing-alg: {signing_alg!r} is not one of {', '.join(SIGNING_ALGORITHMS)}"
+        )
+    if not key.is_file():
+        raise UsageError(f"{option}: no key file at {key}")
+    return [opa_flag, str(key.resolve()), "--signing-alg", signing_alg]
+
+
+def _opa_build(
+    opa: str,
+    source: Path,
+    bundle_revision: str,
+    output: Path,
+    named: Path,
+    signing: list[str],
+) -> None:
     # Built from inside the directory so that the bundle's file names are relative to it.
     command = [
         opa,
@@ -152,6 +259,7 @@ def _opa_build(opa: str, source: Path, bundle_revision: str, output: Path, named
         ".",
         "--revision",
         bundle_revision,
+        *signing,
         "--output",
         str(output.resolve()),
     ]

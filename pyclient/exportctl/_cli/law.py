@@ -11,7 +11,7 @@ from exportctl._cli._app import OpaTokenOption, OpaUrlOption, checked_date, outp
 from exportctl._cli.decisions import OutputFormat
 from exportctl._paths import policies_dir
 from exportctl._render import printable, render
-from exportctl._sidecar import build_bundle
+from exportctl._sidecar import build_bundle, verify_bundle
 from exportctl.errors import UsageError
 
 
@@ -26,14 +26,60 @@ def bundle_command(
             show_default=False,
         ),
     ] = None,
+    signing_key: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="KEY.pem",
+            help="Sign the bundle with this private key (PEM; RSA for RS256, EC P-256 for "
+            "ES256): OPA writes .signatures.json, which sidecars check before activating it.",
+            show_default=False,
+        ),
+    ] = None,
+    signing_alg: Annotated[
+        str,
+        typer.Option(metavar="RS256|ES256", help="Algorithm of --signing-key and --public-key."),
+    ] = "RS256",
+    verify: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="BUNDLE",
+            help="Build nothing: check BUNDLE's signature with --public-key, as a sidecar does "
+            "before it activates a bundle (exit 2 when the check fails).",
+            show_default=False,
+        ),
+    ] = None,
+    public_key: Annotated[
+        Path | None,
+        typer.Option(metavar="PUB.pem", help="Public key for --verify.", show_default=False),
+    ] = None,
 ) -> None:
-    """Build an OPA bundle of the policies (tests left out) for a production OPA.
+    """Build an OPA bundle of the policies (tests left out) for a production OPA, signed or not.
 
     The bundle's revision is `sha256:` + 16 hex digits over the policy files; every decision
-    reports it in `policy.revision`. Serve it with `opa run -s build/bundle.tar.gz`.
+    reports it in `policy.revision`. Serve it with `opa run -s build/bundle.tar.gz`, or to a
+    fleet of sidecars as docs/deploy.md describes.
+
+    Examples:
+
+        exportctl bundle --output build/bundle.tar.gz --signing-key bundle-signing.pem
+
+        exportctl bundle --verify build/bundle.tar.gz --public-key bundle-public.pem
     """
-    bundle_revision = build_bundle(policies or policies_dir(), output)
-    typer.echo(f"wrote {output} (revision {bundle_revision})")
+    if verify is not None:
+        if public_key is None:
+            raise UsageError("--public-key: --verify needs the public key to check with")
+        if signing_key is not None:
+            raise UsageError("--signing-key: --verify checks a bundle, it builds and signs none")
+        bundle_revision = verify_bundle(verify, public_key, signing_alg)
+        typer.echo(f"verified {verify} (revision {bundle_revision}, {signing_alg})")
+        return
+    if public_key is not None:
+        raise UsageError("--public-key: only --verify uses it")
+    bundle_revision = build_bundle(
+        policies or policies_dir(), output, signing_key=signing_key, signing_alg=signing_alg
+    )
+    signed = "" if signing_key is None else f", signed {signing_alg}"
+    typer.echo(f"wrote {output} (revision {bundle_revision}{signed})")
 
 
 def provisions_command(
