@@ -69,6 +69,7 @@ _reasons contains object.union(
 		"clause": f.clause,
 		"item": f.item,
 		"citation": clauses.citation(f.clause),
+		"confidence": clauses.clause(f.clause).confidence,
 		"facts": f.facts,
 	},
 	_licensing(f),
@@ -126,6 +127,15 @@ _warnings contains sprintf(
 _warnings contains w.message if {
 	some w in data.exportctl.provisions[_][_].warnings
 	clauses.status(w.clause, input.date).in_force
+}
+
+# The data holds the law as of its review: a later measure (a new listing, an extension, a repeal)
+# is not in it. Only a warning: the outcome stays what the recorded law says.
+_warnings contains sprintf(
+	"the transaction's date %s is after %s, the day the legal data was last reviewed against its sources: measures published, suspended, extended or repealed after %s are not covered, and the decision applies the law as recorded on that day",
+	[input.date, config.data_reviewed_on, config.data_reviewed_on],
+) if {
+	input.date > config.data_reviewed_on
 }
 
 _most_severe(outcomes) := [o | some o in _severity; o in outcomes][0]

@@ -246,3 +246,25 @@ test_qualifying_provision_with_no_known_resumption if {
 	n.provision == "mofcom_2025_061/end_uses"
 	not n.would_apply_from
 }
+
+test_reason_carries_its_record_confidence if {
+	d := exportctl.decision with input as _export("2026-03-02", [_magnet("1")])
+	d.reasons[0].confidence == data.exportctl.instruments.mofcom_gac_2025_018.clauses.items_licence.confidence
+	d.items[0].reasons[0].confidence == d.reasons[0].confidence
+}
+
+_not_covered(d) := {w | some w in d.warnings; contains(w, "not covered")}
+
+# After the review date the decision warns that later measures are not in the data, the day and the
+# review date read from the transaction and the config; the outcome stays the recorded law's.
+test_date_after_the_review_warns_that_later_measures_are_not_covered if {
+	on_review := exportctl.decision with input as _export("2026-03-02", [_magnet("1")])
+		with data.exportctl.config.data_reviewed_on as "2026-03-02"
+	count(_not_covered(on_review)) == 0
+
+	after := exportctl.decision with input as _export("2026-03-03", [_magnet("1")])
+		with data.exportctl.config.data_reviewed_on as "2026-03-02"
+	_not_covered(after) == {"the transaction's date 2026-03-03 is after 2026-03-02, the day the legal data was last reviewed against its sources: measures published, suspended, extended or repealed after 2026-03-02 are not covered, and the decision applies the law as recorded on that day"}
+	after.outcome == on_review.outcome
+	[r.provision | some r in after.reasons] == [r.provision | some r in on_review.reasons]
+}

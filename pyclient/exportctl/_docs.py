@@ -28,7 +28,7 @@ import orjson
 
 from exportctl._paths import PROJECT_ROOT, TRANSACTION_SCHEMA, policies_dir
 from exportctl._provisions import Reference, provisions, references
-from exportctl._render.provisions import markdown_table
+from exportctl._render.provisions import markdown_sources, markdown_table
 
 README = PROJECT_ROOT / "README.md"
 BLOCK = re.compile(r"(<!-- provisions -->\n)(.*?)(<!-- /provisions -->)", re.DOTALL)
@@ -201,7 +201,8 @@ def _reference_section(r: Reference, used: Exercised, day: str) -> list[str]:
         "",
         "| | |",
         "|---|---|",
-        f"| legal basis | [{_md(p.instrument)}]({p.source}), {_md(p.article)} |",
+        f"| legal basis | {_md(p.instrument)}, {_md(p.article)} |",
+        f"| sources | {markdown_sources(p)} |",
         f"| data record | [`{record}`](../{record}), clause `{clause}` |",
         f"| published | {p.published_on} |",
         f"| in effect from | {p.effective_from} |",

@@ -57,9 +57,15 @@ class Citation(_ContractObject):
     article: str
     """The article or clause within it, e.g. `Art. I(1)`."""
     url: str
-    """The official text."""
+    """The text the clause record was read from (`read.url`)."""
     effective_from: str | None = None
     """First day the clause takes effect, as its data record says."""
+    read: Mapping[str, str] | None = None
+    """`{url, publisher?}`: the copy of the text the record was read from."""
+    rests_on: str | None = None
+    """`official` or `secondary`: what the encoding rests on."""
+    official: Mapping[str, str] | None = None
+    """`{url, title}` of the issuer's own text, where it was located; None: not located."""
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     """Fields OPA sent that the contract does not name."""
 
@@ -88,6 +94,8 @@ class Reason(_ContractObject):
     """The clause of the instrument's data record it applies."""
     exempted_by: str | None = None
     """With `exempt`: the provision that exempts the item."""
+    confidence: str | None = None
+    """How well the sources support the clause record: `high`, `medium` or `low`."""
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     """Fields OPA sent that the contract does not name."""
 
@@ -106,6 +114,9 @@ class Reason(_ContractObject):
                 article=citation["article"],
                 url=citation["url"],
                 effective_from=citation.get("effective_from"),
+                read=citation.get("read"),
+                rests_on=citation.get("rests_on"),
+                official=citation.get("official"),
                 extra=_extra(citation, Citation),
             ),
             facts=reason["facts"],
@@ -113,6 +124,7 @@ class Reason(_ContractObject):
             description=reason.get("description"),
             clause=reason.get("clause"),
             exempted_by=reason.get("exempted_by"),
+            confidence=reason.get("confidence"),
             extra=_extra(reason, cls),
         )
 

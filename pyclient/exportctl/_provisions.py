@@ -39,7 +39,15 @@ class Provision:
     article: str
     """Article or part of the instrument."""
     source: str
-    """URL of the legal source the citation gives."""
+    """URL of the copy of the text the clause record was read from (the citation's `url`)."""
+    publisher: str
+    """Who published that copy, as the record says (empty when it does not)."""
+    rests_on: str
+    """What the encoding rests on: `official` or `secondary`."""
+    official: str | None
+    """URL of the issuer's own text, where it was located (None: not located)."""
+    official_title: str | None
+    """Its title or release number as the issuer gives it."""
     published_on: str
     """When the instrument was published."""
     effective_from: str
@@ -126,6 +134,10 @@ def references(date: str, opa_url: str | None = None) -> list[Reference]:
             instrument=record["citation"]["instrument"],
             article=record["citation"]["article"],
             source=record["citation"]["url"],
+            publisher=record["citation"].get("read", {}).get("publisher", ""),
+            rests_on=record["citation"].get("rests_on", "secondary"),
+            official=record["citation"].get("official", {}).get("url"),
+            official_title=record["citation"].get("official", {}).get("title"),
             published_on=record["published_on"],
             effective_from=record["effective_from"],
             suspended=tuple(

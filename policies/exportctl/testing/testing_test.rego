@@ -4,7 +4,8 @@
 #   A transaction builder and whole-result helpers shared by the provisions' tests. The file ends in
 #   _test.rego, so the bundle build leaves it out. A finding or reason is compared whole, but for the
 #   prose it copies from the provision's METADATA (title, description) and from its clause record
-#   (citation): lib/result and lib/clauses build those, and their own tests check them.
+#   (citation, confidence): lib/result, lib/clauses and the decision build those, and their own
+#   tests check them.
 package exportctl.testing
 
 # METADATA
@@ -57,8 +58,10 @@ qualifying(f, requires_any) := object.union(f, {"requires_any": requires_any})
 results(findings) := {object.remove(f, ["title", "description"]) | some f in findings}
 
 # METADATA
-# description: The reasons of decision `d` given by provision `id`, without METADATA prose and citation.
-reasons(d, id) := {object.remove(r, ["title", "description", "citation"]) | some r in d.reasons; r.provision == id}
+# description: >-
+#   The reasons of decision `d` given by provision `id`, without METADATA prose and what they copy
+#   from the clause record (citation, confidence).
+reasons(d, id) := {object.remove(r, ["title", "description", "citation", "confidence"]) | some r in d.reasons; r.provision == id}
 
 # METADATA
 # description: The entries of decision `d`'s not_applied for provision `id`, without their title.

@@ -262,7 +262,7 @@ def render_svg(timeline: Timeline, width: int | None = None) -> str:
         f'<text x="{MARGIN}" y="{height - 12}" font-size="11" fill="#555555">'
         f"Axis: {timeline.start} to {timeline.end - datetime.timedelta(days=1)}; long ticks "
         "mark quarters, short ticks months. A span that reaches the right edge with an arrow "
-        "has no recorded end. Hover a bar for the calendar's words.</text>"
+        "has no recorded end.</text>"
     )
     out.append("</svg>")
     return "\n".join(out) + "\n"

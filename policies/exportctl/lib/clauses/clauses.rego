@@ -47,29 +47,49 @@ lean(clause) := object.union(object.remove(clause, _prose), {"codes": [{"code": 
 	clause.codes
 } else := object.remove(clause, _prose)
 
-_prose := ["summary", "sources", "confidence_note", "effective_from_note", "interpretation", "entities", "codes_unconfirmed"]
+_prose := [
+	"summary", "sources", "confidence_note", "effective_from_note", "interpretation", "entities", "codes_unconfirmed",
+	"publisher", "rests_on",
+]
 
 # METADATA
 # description: The clause record itself, as the data states it.
 recorded(ref) := instruments[id].clauses[name] if [id, name] := split(ref, "/")
 
 # METADATA
-# description: What a reason cites for a clause - instrument, article, url and effective_from.
+# description: >-
+#   What a reason cites for a clause: instrument, article, url and effective_from; the copy read
+#   (`read`: url, publisher), what the encoding rests on (`rests_on`: official or secondary) and,
+#   where it was located, the official text (`official`: url, title).
 citation(ref) := c if {
 	c := data.exportctl.derived.clauses[ref].citation
 } else := recorded_citation(ref)
 
 # METADATA
-# description: The citation of a clause, computed from the records.
-recorded_citation(ref) := {
-	"instrument": instruments[id].citation,
-	"article": c.article,
-	"url": object.get(c, "url", instruments[id].source.url),
-	"effective_from": c.effective_from,
-} if {
+# description: >-
+#   The citation of a clause, computed from the records. `url` is the copy the record was read
+#   from, as `read.url`. A record that does not say what it rests on is read as resting on a
+#   secondary copy, and one without `official` names no official text.
+recorded_citation(ref) := object.union(
+	{
+		"instrument": instruments[id].citation,
+		"article": c.article,
+		"url": read.url,
+		"effective_from": c.effective_from,
+		"read": object.filter(read, ["url", "publisher"]),
+		"rests_on": object.get(read, "rests_on", "secondary"),
+	},
+	{"official": object.filter(official, ["url", "title"]) | official := instruments[id].source.official},
+) if {
 	[id, name] := split(ref, "/")
 	c := instruments[id].clauses[name]
+	read := _read_copy(instruments[id].source, c)
 }
+
+# The clause's own copy (url, publisher, rests_on) where it has one, else the instrument's.
+_read_copy(source, clause) := object.filter(clause, ["url", "publisher", "rests_on"]) if {
+	clause.url
+} else := object.filter(source, ["url", "publisher", "rests_on"])
 
 # A suspension names an instrument and, optionally, some of its clauses (absent: all of them).
 # "through" is the last suspended day as the announcement words it ("until 10 November 2026"

@@ -40,11 +40,46 @@ _open_ended := {
 	"suspends": [{"instrument": "law_a", "clauses": ["one"], "from": "2027-02-01"}],
 }
 
+# A record written before `publisher`, `rests_on` and `official` is cited as resting on a
+# secondary copy, with no publisher and no official text.
 test_record_carries_citation if {
 	r := clauses.record("law_a/two") with data.exportctl.instruments as _instruments with data.exportctl.derived as {}
-	r.citation == {"instrument": "Law A", "article": "Art. 2", "url": "https://example.test/a2", "effective_from": "2025-12-01"}
+	r.citation == {
+		"instrument": "Law A", "article": "Art. 2", "url": "https://example.test/a2", "effective_from": "2025-12-01",
+		"read": {"url": "https://example.test/a2"}, "rests_on": "secondary",
+	}
 	r.instrument == "law_a"
 	clauses.record("law_a/one").citation.url == "https://example.test/a" with data.exportctl.instruments as _instruments with data.exportctl.derived as {}
+}
+
+_cited := {"cited": {
+	"citation": "Cited",
+	"source": {
+		"url": "https://news.example.test/c",
+		"publisher": "A news site",
+		"rests_on": "secondary",
+		"official": {"url": "http://www.mofcom.gov.cn/c.html", "title": "Official C", "found_in": "a stored copy"},
+	},
+	"clauses": {
+		"own": {"article": "Art. 1", "effective_from": "2025-10-09"},
+		"copy": {
+			"article": "Art. 2", "effective_from": "2025-10-09",
+			"url": "http://www.mofcom.gov.cn/c.html", "publisher": "MOFCOM", "rests_on": "official",
+		},
+	},
+}}
+
+test_citation_names_official_text_and_copy_read if {
+	clauses.recorded_citation("cited/own") == {
+		"instrument": "Cited", "article": "Art. 1", "url": "https://news.example.test/c", "effective_from": "2025-10-09",
+		"read": {"url": "https://news.example.test/c", "publisher": "A news site"}, "rests_on": "secondary",
+		"official": {"url": "http://www.mofcom.gov.cn/c.html", "title": "Official C"},
+	} with data.exportctl.instruments as _cited with data.exportctl.derived as {}
+
+	# A clause's own copy replaces the instrument's, with its publisher and what it is.
+	c := clauses.recorded_citation("cited/copy") with data.exportctl.instruments as _cited with data.exportctl.derived as {}
+	c.read == {"url": "http://www.mofcom.gov.cn/c.html", "publisher": "MOFCOM"}
+	c.rests_on == "official"
 }
 
 test_window_boundaries[note] if {

@@ -88,6 +88,12 @@ test_decision_with_its_warning if {
 		"effective_from": "2024-12-01",
 		"instrument": "Dual-use Items Export Control Regulation (State Council Decree No. 792)",
 		"url": "http://www.digipub.cc/dy/article/KC2J701I05562JTQ.html?spss=dy_author",
+		"read": {"url": "http://www.digipub.cc/dy/article/KC2J701I05562JTQ.html?spss=dy_author", "publisher": "digipub.cc, news report"},
+		"rests_on": "secondary",
+		"official": {
+			"url": "http://exportcontrol.mofcom.gov.cn/article/zcfg/gnzcfg/gzjgfxwj/202410/1057.html",
+			"title": "中华人民共和国两用物项出口管制条例 (Dual-use Items Export Control Regulation, as published on MOFCOM's export-control site)",
+		},
 	}}
 	d.warnings == ["item 1: control code 3A001 is a Dual-use Items Export Control List code that this bundle does not encode; the licence requirement shown is the Regulation's own, and the announcement that listed the item (its scope, dates, suspensions and licensing policy) is not encoded: check it"]
 }
