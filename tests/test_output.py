@@ -165,6 +165,11 @@ def test_a_fact_is_printed_once(decisions: dict[str, Decision]) -> None:
         opening = "names not in this bundle's lists have not been screened"
         assert sum(opening in w for w in decision.warnings) > 1
         assert shown.count(opening) == 1, output_format
+    # A warning's URL is a note mark in its sentence, and the URL whole once under the warnings.
+    table = render(decision, "table", 80)
+    for url in urls_of(list(decision.warnings)):
+        assert table.count(url) == 1, url
+        assert re.search(rf"^\[\d+\] {re.escape(url)}$", table, re.MULTILINE), url
     magnet = decisions["cn-export-tb-magnet.json"].reasons[0]
     assert magnet.facts["control_codes"] == [magnet.facts["control_code"]]
     table = render(decisions["cn-export-tb-magnet.json"], "table", 120)

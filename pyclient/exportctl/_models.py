@@ -190,7 +190,7 @@ class PolicyInfo(_ContractObject):
     revision: str
     """Bundle revision: `sha256:` + 16 hex digits over the policy files."""
     data_reviewed_on: str
-    """Day the legal data was last checked against the official texts."""
+    """Day the legal data was last checked against its sources."""
 
 
 @dataclass(frozen=True)

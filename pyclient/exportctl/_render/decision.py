@@ -288,13 +288,12 @@ def _table_parts(decision: Decision) -> list[Part]:
     )
     if decision.warnings:
         parts += [Text(), Text("Warnings", style="bold yellow")]
+        notes: list[str] = []
         for head, rests in _grouped_warnings(decision.warnings):
-            if rests:
-                parts += _flowed("  • ", head)
-                for rest in rests:
-                    parts += _flowed("      – ", rest)
-            else:
-                parts += _flowed("  • ", head)
+            parts.append(_flowed("  • ", head, notes))
+            parts += [_flowed("      – ", rest, notes) for rest in rests]
+        if notes:
+            parts += [Text(), *_notes(notes)]
     parts += [Text(), _text(_policy_line(decision), "dim")]
     shown: list[Part] = [(part, False) for part in parts]
     if decision.explanation:
@@ -325,27 +324,28 @@ def _row_parts(rows: Sequence[Row]) -> list[RenderableType | UrlLine]:
     return parts
 
 
-def _flowed(bullet: str, text: str) -> list[RenderableType | UrlLine]:
-    """`text` after `bullet`, wrapped under itself, each URL in it whole on a line of its own."""
+def _flowed(bullet: str, text: str, notes: list[str]) -> RenderableType:
+    """`text` after `bullet`, wrapped under itself, each URL in it replaced by a note mark `[n]`
+    whose URL `notes` collects (and `_notes` prints whole, each on its own line)."""
     from rich.table import Table
 
-    parts: list[RenderableType | UrlLine] = []
-    lead = bullet
+    shown = []
     for run, is_url in split_urls(text):
         if is_url:
-            parts.append(UrlLine(run, len(bullet)))
-            lead = " " * len(bullet)
-            continue
-        run = run.strip()
-        if not run:
-            continue
-        grid = Table.grid()
-        grid.add_column(no_wrap=True, width=len(bullet))
-        grid.add_column(overflow="fold")
-        grid.add_row(lead, _text(run))
-        parts.append(grid)
-        lead = " " * len(bullet)
-    return parts
+            if run not in notes:
+                notes.append(run)
+            run = f"[{notes.index(run) + 1}]"
+        shown.append(run)
+    grid = Table.grid()
+    grid.add_column(no_wrap=True, width=len(bullet))
+    grid.add_column(overflow="fold")
+    grid.add_row(bullet, _text("".join(shown)))
+    return grid
+
+
+def _notes(notes: Sequence[str]) -> list[UrlLine]:
+    """The URLs of the note marks, `[n] URL`, each whole on a line of its own."""
+    return [UrlLine(url, 0, f"[{number}] ") for number, url in enumerate(notes, 1)]
 
 
 def _grouped_warnings(warnings: Sequence[str]) -> list[tuple[str, list[str]]]:

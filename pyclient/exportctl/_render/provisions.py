@@ -44,8 +44,7 @@ def render_table(provisions: ProvisionList, width: int | None = None) -> str:
     def draw(console: Console) -> None:
         console.print(table)
         for number, url in enumerate(urls, 1):
-            console.print(Text(f"[{number}]"), end=" ")
-            print_url(console, UrlLine(url))
+            print_url(console, UrlLine(url, 0, f"[{number}] "))
 
     return drawn(draw, width)
 

@@ -54,11 +54,13 @@ def split_urls(text: str) -> list[tuple[str, bool]]:
 
 
 class UrlLine(NamedTuple):
-    """A URL printed whole on a line of its own: never folded, a terminal hyperlink (OSC 8) where
-    the output is a terminal. Indented by `indent` when the line still fits the width."""
+    """A URL printed whole on a line of its own, after its note mark if it has one: never folded,
+    a terminal hyperlink (OSC 8) where the output is a terminal. Indented by `indent` when the
+    line still fits the width."""
 
     url: str
     indent: int = 0
+    mark: str = ""
 
 
 def print_url(console: Console, line: UrlLine) -> None:
@@ -66,10 +68,12 @@ def print_url(console: Console, line: UrlLine) -> None:
     from rich.style import Style
     from rich.text import Text
 
-    url = printable(line.url)
-    indent = line.indent if line.indent + len(url) <= console.width else 0
+    url, mark = printable(line.url), printable(line.mark)
+    indent = line.indent if line.indent + len(mark) + len(url) <= console.width else 0
     style = Style(link=url) if console.is_terminal else Style()
-    text = Text.assemble(" " * indent, Text(url, style=style), no_wrap=True, overflow="ignore")
+    text = Text.assemble(
+        " " * indent, mark, Text(url, style=style), no_wrap=True, overflow="ignore"
+    )
     console.print(text, soft_wrap=True, crop=False)
 
 
