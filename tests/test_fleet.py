@@ -14,6 +14,7 @@ import secrets
 import shutil
 import subprocess
 import tarfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -236,6 +237,34 @@ def test_after_a_key_rotation_only_bundles_signed_with_the_new_key_are_activated
 
 
 # --- the lock -------------------------------------------------------------------------------------
+
+
+def test_a_signed_bundle_that_widens_its_roots_takes_the_lock_and_every_request_is_refused(
+    law: Path, keys: dict[str, KeyPair], served: Path, bundles_url: str, tmp_path: Path
+) -> None:
+    good = publish_signed_bundle(law, served, keys["current"])
+    wide = tmp_path / "wide"
+    shutil.copytree(law, wide)
+    (wide / ".manifest").write_text('{"roots": [""], "rego_version": 1}')
+    with fleet(1, bundles_url, keys["current"].public) as (opa,):
+        wait_for_revision([opa], good)
+        publish_signed_bundle(wide, served, keys["current"])
+        deadline = time.monotonic() + ACTIVATION_TIMEOUT
+        while (answer := opa.request("GET", "/health"))[0] == 200:
+            assert time.monotonic() < deadline, "the wide bundle was not activated"
+            time.sleep(0.05)
+        decision = opa.request("POST", "/v1/data/exportctl/decision", {"input": TB_MAGNET})
+
+    # Its roots cover system.authz: activating it erased the lock loaded beside the bundle, and
+    # OPA then answers nothing (fail closed). Only the signing key can do this.
+    assert (
+        answer
+        == decision
+        == (
+            500,
+            {"code": "internal_error", "message": "authorization policy missing or undefined"},
+        )
+    )
 
 
 def test_the_lock_refuses_every_write_and_wants_the_token(
