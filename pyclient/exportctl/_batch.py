@@ -90,6 +90,8 @@ class ChunkResult:
     """Transactions the policy gave no decision for (possible without validation)."""
     failures: list[tuple[Prepared, str]] = field(default_factory=list)
     """Transactions the engine answered an error for, with its message."""
+    opa_url: str = ""
+    """The OPA server that answered, set by `pipeline`."""
 
     def add(
         self, prepared: Prepared, decision: Any, decision_id: str | None, decided_at: str
@@ -168,42 +170,78 @@ def _one_by_one(client: OpaClient, chunk: Sequence[Prepared]) -> ChunkResult:
 def pipeline(
     chunks: Iterable[C],
     posted: Callable[[C], Sequence[Prepared]],
-    opa_url: str | None,
+    opa_url: str | Sequence[str] | None,
     workers: int,
 ) -> Iterator[tuple[C, ChunkResult]]:
-    """Decide `chunks` with up to `workers` requests in flight; yield them in order with results.
+    """Decide `chunks` with up to `workers` requests in flight per OPA server; yield them in
+    order with results.
 
-    Each worker thread has its own `OpaClient` (its own kept-alive connection). The first chunk
-    to fail with an error other than a per-transaction one stops the run: it is raised here.
+    With several servers (`opa_url` a list: a fleet of sidecars) the chunks go to them in turn,
+    and every decision of the run must carry the policy revision of the first one yielded: a
+    server that serves another bundle stops the run. Each worker thread has its own `OpaClient`
+    for each server (its own kept-alive connection). The first chunk to fail with an error other
+    than a per-transaction one stops the run: it is raised here.
     """
     from concurrent.futures import ThreadPoolExecutor  # imports logging: not on every CLI start
 
-    base_url = opa_url or default_sidecar().url
+    urls = [opa_url] if isinstance(opa_url, str) else list(opa_url or ())
+    urls = urls or [default_sidecar().url]
     local = threading.local()
     clients: list[OpaClient] = []
+    in_flight = workers * len(urls)
 
-    def run(chunk: C) -> ChunkResult:
-        client: OpaClient | None = getattr(local, "client", None)
+    def run(chunk: C, base_url: str) -> ChunkResult:
+        by_url: dict[str, OpaClient] = local.__dict__.setdefault("clients", {})
+        client = by_url.get(base_url)
         if client is None:
-            client = local.client = OpaClient(base_url)
+            client = by_url[base_url] = OpaClient(base_url)
             clients.append(client)
-        return decide_chunk(client, posted(chunk))
+        result = decide_chunk(client, posted(chunk))
+        result.opa_url = base_url
+        return result
 
-    pool = ThreadPoolExecutor(workers, thread_name_prefix="exportctl-batch")
+    revision = _OneRevision(urls)
+    pool = ThreadPoolExecutor(in_flight, thread_name_prefix="exportctl-batch")
     pending: deque[tuple[C, Future[ChunkResult]]] = deque()
     try:
-        for chunk in chunks:
-            pending.append((chunk, pool.submit(run, chunk)))
-            if len(pending) >= workers:
+        for index, chunk in enumerate(chunks):
+            base_url = urls[index % len(urls)]
+            pending.append((chunk, pool.submit(run, chunk, base_url)))
+            if len(pending) >= in_flight:
                 done, future = pending.popleft()
-                yield done, future.result()
+                yield done, revision.check(future.result())
         while pending:
             done, future = pending.popleft()
-            yield done, future.result()
+            yield done, revision.check(future.result())
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         for client in clients:
             client.close()
+
+
+class _OneRevision:
+    """Across several OPA servers, the decisions of one run are of one policy revision."""
+
+    def __init__(self, urls: Sequence[str]) -> None:
+        self.several = len(urls) > 1
+        self.revision: str | None = None
+        self.first_url = ""
+
+    def check(self, result: ChunkResult) -> ChunkResult:
+        """`result`, unless it holds a decision of another revision."""
+        if not self.several:
+            return result
+        for answer in result.answers:
+            answered = answer.decision.policy.revision
+            if self.revision is None:
+                self.revision, self.first_url = answered, result.opa_url
+            elif answered != self.revision:
+                raise EngineError(
+                    f"the sidecars disagree: OPA at {result.opa_url} answered with policy revision "
+                    f"{answered!r}, OPA at {self.first_url} with {self.revision!r} "
+                    "(see `exportctl fleet status`); rerun when they agree"
+                )
+        return result
 
 
 def prepare(transaction: Any, line: int, validate: bool) -> Prepared:
@@ -223,7 +261,7 @@ def prepare(transaction: Any, line: int, validate: bool) -> Prepared:
 
 def decide_many(
     transactions: Iterable[Mapping[str, Any]],
-    opa_url: str | None = None,
+    opa_url: str | Sequence[str] | None = None,
     *,
     validate: bool = True,
     chunk_size: int = CHUNK_SIZE,
@@ -233,8 +271,9 @@ def decide_many(
 
     Every transaction is validated first (`InputError`, its field prefixed with the
     transaction's index, e.g. `[3].items[0].value.amount`) unless `validate` is false. With
-    `opa_url` the decisions come from that OPA server (its bundle must have `exportctl.batch`);
-    without it, from this process's sidecar. Each decision carries its `audit`.
+    `opa_url` the decisions come from that OPA server (its bundle must have `exportctl.batch`),
+    or from several in turn (a list, as `pipeline`); without it, from this process's sidecar.
+    Each decision carries its `audit`.
     """
     prepared = []
     for index, transaction in enumerate(transactions):

@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -47,6 +47,8 @@ class Summary:
     """Lines that got (or already had) an error record."""
     failures: list[str] = field(default_factory=list)
     """One line for each transaction the engine failed on; left out, decided again on a rerun."""
+    by_opa: Counter[str] = field(default_factory=Counter)
+    """Decisions written by this run, by the OPA server that made them."""
 
     @property
     def exit_code(self) -> int:
@@ -64,6 +66,8 @@ class Summary:
             head += f", {len(self.failures)} failed in the engine (rerun to retry)"
         rows = [(o, self.outcomes[o]) for o in OUTCOMES if self.outcomes[o]]
         rows.append(("errors", self.bad_lines + len(self.failures)))
+        if len(self.by_opa) > 1:
+            rows += [(f"from {url}", n) for url, n in sorted(self.by_opa.items())]
         width = max(len(name) for name, _ in rows)
         return "\n".join([head, *(f"  {name:<{width}}  {n:>8,}" for name, n in rows)])
 
@@ -170,7 +174,7 @@ def run_batch(
     source: IO[bytes],
     output: Path,
     *,
-    opa_url: str | None,
+    opa_url: str | Sequence[str] | None,
     validate: bool = True,
     record: Path | None = None,
     chunk_size: int = CHUNK_SIZE,
@@ -184,7 +188,8 @@ def run_batch(
     written again. Decisions and error records are appended in input order, one `write` per
     chunk (taken back if it fails); with `record`, each decision's audit record is appended to
     the audit log after its decision is written, and decisions an earlier run wrote but did not
-    record are recorded now. `on_lines` is told how many input lines each written chunk covered;
+    record are recorded now. With several OPA URLs the chunks are spread over them
+    (`_batch.pipeline`). `on_lines` is told how many input lines each written chunk covered;
     `warn` gets what the run repaired. Raises `ExportCtlError` when the engine cannot be reached
     or answers errors throughout, or when the output or the audit log cannot be written.
     """
@@ -274,6 +279,7 @@ def run_batch(
             if log is not None:
                 log.append_all((a.decision, a.prepared.canonical) for a in result.answers)
             summary.outcomes.update(a.decision.outcome for a in result.answers)
+            summary.by_opa[result.opa_url] += len(result.answers)
             summary.failures += [
                 f"line {p.line} ({p.transaction_id}): {message}" for p, message in result.failures
             ]

@@ -195,6 +195,11 @@ def _checked_url(ctx: typer.Context, value: str | None) -> str | None:
     return value
 
 
+def _checked_urls(ctx: typer.Context, values: list[str] | None) -> list[str]:
+    """Each of `values` checked as `_checked_url` checks one."""
+    return [url for value in values or () if (url := _checked_url(ctx, value))]
+
+
 def _token_to_client(value: str | None) -> str | None:
     if value:  # the client reads it from the environment
         os.environ["EXPORTCTL_OPA_TOKEN"] = value
@@ -208,6 +213,21 @@ OpaUrlOption = Annotated[
         callback=_checked_url,
         help="Base URL of a running OPA that serves the exportctl bundle. Without it, "
         "exportctl starts a local OPA sidecar with the project's policies and stops it after.",
+        show_default=False,
+    ),
+]
+
+OpaUrlsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--opa-url",
+        envvar="EXPORTCTL_OPA_URL",
+        callback=_checked_urls,
+        metavar="URL",
+        help="Base URL of a running OPA that serves the exportctl bundle; repeat it for a fleet "
+        "of sidecars, which get the chunks in turn (they must serve one bundle revision, and "
+        "--opa-token is sent to each). Without it, exportctl starts a local OPA sidecar with "
+        "the project's policies and stops it after.",
         show_default=False,
     ),
 ]

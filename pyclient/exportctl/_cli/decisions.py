@@ -12,6 +12,7 @@ from exportctl._batch import CHUNK_SIZE, WORKERS
 from exportctl._cli._app import (
     OpaTokenOption,
     OpaUrlOption,
+    OpaUrlsOption,
     RecordOption,
     SourceArgument,
     error_line,
@@ -126,7 +127,7 @@ def batch_command(
             show_default=False,
         ),
     ],
-    opa_url: OpaUrlOption = None,
+    opa_url: OpaUrlsOption = None,
     opa_token: OpaTokenOption = None,
     record: RecordOption = None,
     validate: Annotated[
@@ -143,7 +144,12 @@ def batch_command(
     ] = CHUNK_SIZE,
     workers: Annotated[
         int,
-        typer.Option(min=1, max=8, metavar="N", help="Requests in flight, one connection each."),
+        typer.Option(
+            min=1,
+            max=8,
+            metavar="N",
+            help="Requests in flight to each OPA, one connection each.",
+        ),
     ] = WORKERS,
 ) -> None:
     """Decide every transaction of a JSON Lines file, a chunk of them per request.
@@ -154,7 +160,10 @@ def batch_command(
     An interrupted run resumes when rerun with the same OUT, without loss or duplicates: a last
     line cut short is reported and decided again, and with `--record` the decisions a stopped
     run wrote but did not record are recorded, once. A progress bar shows on a terminal; a
-    summary by outcome ends the run, on standard error.
+    summary by outcome ends the run, on standard error. With several `--opa-url`s the chunks
+    go to the sidecars in turn, each with `--workers` requests in flight; a sidecar that answers
+    with another policy revision than the first stops the run (exit 3; rerun when the fleet
+    agrees, `exportctl fleet status`).
 
     Exit codes: **0** every line decided, whatever the outcomes; **2** some lines were bad, or bad
     usage; **3** the policy engine could not be reached, or failed on some transactions (rerun to
@@ -165,6 +174,8 @@ def batch_command(
         exportctl batch orders.jsonl --output decisions.jsonl
 
         cat orders.jsonl | exportctl batch - -o decisions.jsonl --record audit/
+
+        exportctl batch orders.jsonl -o out.jsonl --opa-url http://a:8181 --opa-url http://b:8181
     """
     from rich.console import Console
 
