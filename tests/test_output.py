@@ -176,6 +176,18 @@ def test_a_fact_is_printed_once(decisions: dict[str, Decision]) -> None:
     assert "control_code: 1C904.a.4" in table and "control_codes" not in table
 
 
+def test_a_narrow_table_wraps_a_provision_id_instead_of_cutting_it(
+    decisions: dict[str, Decision],
+) -> None:
+    decision = decisions["jp-reexport-during-suspension.json"]
+    (entry,) = decision.not_applied
+    table = render(decision, "table", 60)
+    assert "…" not in table
+    body = table.split("Not applied", 1)[1].split("━\n", 1)[1]
+    first_column = [line.split("│", 1)[0].strip() for line in body.splitlines() if "│" in line]
+    assert "".join(first_column) == entry.provision
+
+
 def test_the_review_date_warning_reaches_every_format(decisions: dict[str, Decision]) -> None:
     decision = decisions["kr-motor-de-minimis.json"]
     reviewed = decision.policy.data_reviewed_on

@@ -509,7 +509,7 @@ def _section(
         return []
     table = Table(title=title, title_justify="left", show_edge=False)
     for column in columns:
-        table.add_column(column)
+        table.add_column(column, overflow="fold")  # a narrow column wraps, never cuts with "…"
     for row in rows:
         table.add_row(*(_text(cell) for cell in row))
     return [Text(), table]
