@@ -13,6 +13,7 @@ polling and reporting delays) and the listening port differ.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import http.client
 import os
@@ -29,7 +30,7 @@ from typing import Any
 
 import orjson
 
-from exportctl._sidecar import build_bundle
+from exportctl._sidecar import build_bundle, revision
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -223,19 +224,30 @@ def publish_file(bundle: Path, served: Path) -> None:
     os.replace(partial, target)
 
 
+_BUILT = Path(tempfile.mkdtemp(prefix="exportctl-built-"))
+atexit.register(shutil.rmtree, _BUILT, True)
+_built: dict[tuple[str, str, str], Path] = {}
+
+
 def publish_signed_bundle(policies: Path, served: Path, key: KeyPair | None) -> str:
     """Build `policies` into `served/BUNDLE_FILE`, signed with `key` (unsigned when None), and
-    return its revision. The file appears whole: a sidecar never downloads half a bundle."""
-    with tempfile.TemporaryDirectory(prefix="exportctl-publish-") as tmp:
-        built = Path(tmp) / BUNDLE_FILE
+    return its revision. The file appears whole: a sidecar never downloads half a bundle.
+
+    A bundle is built once per revision and key in a process (the revision is a hash of every
+    policy file), then copied.
+    """
+    bundle_revision = revision(policies)
+    signer = (str(key.private), key.alg) if key else ("", "")
+    built = _built.get((bundle_revision, *signer))
+    if built is None:
+        built = _BUILT / f"{len(_built)}.tar.gz"
         if key is None:
-            revision = build_bundle(policies, built, str(OPA))
+            build_bundle(policies, built, str(OPA))
         else:
-            revision = build_bundle(
-                policies, built, str(OPA), signing_key=key.private, signing_alg=key.alg
-            )
-        publish_file(built, served)
-    return revision
+            build_bundle(policies, built, str(OPA), signing_key=key.private, signing_alg=key.alg)
+        _built[bundle_revision, *signer] = built
+    publish_file(built, served)
+    return bundle_revision
 
 
 # --- sidecars -------------------------------------------------------------------------------------
@@ -379,21 +391,30 @@ def fleet(
     `ready`, yielded once every one has activated the bundle."""
     work = Path(tempfile.mkdtemp(prefix="exportctl-fleet-"))
     sidecars: list[FleetSidecar] = []
+
+    def start(n: int) -> FleetSidecar:
+        return start_sidecar(
+            work / f"sidecar-{n}",
+            bundle_url,
+            public_key,
+            collector_url=collector_url,
+            status_url=status_url,
+            extra_args=extra_args,
+        )
+
     try:
-        for n in range(count):
-            sidecars.append(
-                start_sidecar(
-                    work / f"sidecar-{n}",
-                    bundle_url,
-                    public_key,
-                    collector_url=collector_url,
-                    status_url=status_url,
-                    extra_args=extra_args,
-                )
-            )
-        if ready:
-            for one in sidecars:
-                one.wait_until_ready()
+        sidecars.extend(start(n) for n in range(count))
+        for n in range(count if ready else 0):
+            for attempt in range(3):
+                try:
+                    sidecars[n].wait_until_ready()
+                    break
+                except RuntimeError:
+                    # Another process may have taken the free port first: start again on another.
+                    if attempt == 2 or "address already in use" not in _tail(sidecars[n].log):
+                        raise
+                    sidecars[n].stop()
+                    sidecars[n] = start(n)
         yield sidecars
     finally:
         for one in sidecars:
