@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +16,12 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
+from exportctl import decide
 from exportctl._cli import app
-from exportctl._diff import Change, Summary, load_corpus
+from exportctl._diff import IGNORED, Change, Summary, load_corpus
+from exportctl._models import PolicyInfo
+from exportctl._render.diff import COMMENT_LIMIT
+from exportctl._render.text import NOT_LEGAL_ADVICE
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "tests" / "scenarios"
@@ -98,8 +104,13 @@ def test_raising_the_threshold_flips_the_content_rule_cases(threshold_clone: Pat
         assert change["reasons"]["added"] == []
         assert change["provisions"][0]["id"] == "mofcom_2025_061/content_rule"
         assert change["provisions"][0]["title"].startswith("Foreign-made magnets")
-    # Below 0.1 % stays below 1 %; only No. 61 provisions are behind any change.
-    assert "no61_content/just-below-threshold.json" not in changes
+    # Below 0.1 % stays below 1 %: the same outcome, only the threshold the item shows moved.
+    below = changes["no61_content/just-below-threshold.json"]
+    assert below["outcome"] == {"base": "not_required", "head": "not_required"}
+    assert [(d["part"], d["field"], d["base"], d["head"]) for d in below["differences"]] == [
+        ("items", "de_minimis.threshold", 0.001, 0.01)
+    ]
+    # Only No. 61 provisions are behind any change.
     behind = {p["id"] for c in report["changes"] for p in c["provisions"]}
     assert behind and all(p.startswith("mofcom_2025_061/") for p in behind)
 
@@ -140,6 +151,144 @@ def test_unknown_revision_is_a_usage_error(threshold_clone: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("exportctl: error: --base no-such-revision: not a revision")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+# No. 70 of 2025 suspends No. 61 through 2026-11-10; the typo makes it 2027-11-10.
+SUSPENSION_FILE = Path("policies/exportctl/instruments/mofcom_gac_2025_070/data.json")
+NO61_CASES = sorted((SCENARIOS / "no61_content").glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def through_clone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A clone of the project whose last commit changes one `through` date: No. 70's suspension
+    of No. 61 ends on 2027-11-10 instead of 2026-11-10."""
+    clone = tmp_path_factory.mktemp("through") / "exportctl"
+    git("clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone), cwd=ROOT)
+    path = clone / SUSPENSION_FILE
+    record = orjson.loads(path.read_bytes())
+    (suspension,) = [s for s in record["suspends"] if s["instrument"] == "mofcom_2025_061"]
+    assert suspension["through"] == "2026-11-10"
+    suspension["through"] = "2027-11-10"
+    path.write_bytes(orjson.dumps(record, option=orjson.OPT_INDENT_2) + b"\n")
+    git("commit", "--quiet", "--all", "--message", "No. 70 through 2027-11-10 (a typo)", cwd=clone)
+    yield clone
+    shutil.rmtree(clone, ignore_errors=True)
+
+
+def no61_corpus(path: Path, date: str, count: int) -> Path:
+    """`count` transactions of the No. 61 content cases dated `date`, ids made unique, as JSON
+    Lines."""
+    cases = [orjson.loads(p.read_bytes())["transaction"] for p in NO61_CASES]
+    lines = [
+        orjson.dumps({**case, "id": f"{case['id']}-{n}", "date": date})
+        for n, case in zip(range(count), itertools.cycle(cases), strict=False)
+    ]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+def test_a_changed_through_date_changes_decisions_inside_the_window(
+    through_clone: Path, tmp_path: Path
+) -> None:
+    # Dated inside the suspension: the outcome, the reasons and the provisions that did not
+    # apply are the same on both sides; only when No. 61 applies again moved.
+    corpus = no61_corpus(tmp_path / "june.jsonl", "2026-06-01", len(NO61_CASES))
+    done = run_diff(through_clone, "--base", "HEAD~1", "--corpus", str(corpus), "-f", "json")
+
+    assert done.returncode == 1, done.stderr
+    report = orjson.loads(done.stdout)
+    assert report["changed"] > 0
+    for change in report["changes"]:
+        assert change["outcome"]["base"] == change["outcome"]["head"]
+        for part in ("reasons", "not_applied", "missing_facts"):
+            assert change[part] == {"added": [], "removed": []}
+        fields = {(d["part"], d["kind"], d["field"]) for d in change["differences"]}
+        assert fields == {
+            ("not_applied", "changed", "because"),
+            ("not_applied", "changed", "would_apply_from"),
+        }, change["name"]
+        for difference in change["differences"]:
+            assert difference["key"][0].startswith("mofcom_2025_061/")
+            if difference["field"] == "would_apply_from":
+                assert (difference["base"], difference["head"]) == ("2026-11-11", "2027-11-11")
+            else:
+                assert "through 2026-11-10" in difference["base"]
+                assert "through 2027-11-10" in difference["head"]
+    assert "june.jsonl:1" in by_name(report)  # the Chinese magnet line with its BOM
+    # The text report shows the moved day.
+    text = run_diff(through_clone, "--base", "HEAD~1", "--corpus", str(corpus))
+    assert "~ not applied     mofcom_2025_061/content_rule on item 1: would_apply_from  " in (
+        text.stdout
+    )
+    assert "2026-11-11 → 2027-11-11" in text.stdout
+
+
+def test_the_markdown_of_500_changed_decisions_fits_a_comment(
+    through_clone: Path, tmp_path: Path
+) -> None:
+    # Dated after 2026-11-10, the content cases that need a licence on main no longer do.
+    cases = [
+        orjson.loads(p.read_bytes())
+        for p in NO61_CASES
+        if orjson.loads(p.read_bytes())["expect"]["outcome"] == "license_required"
+    ]
+    corpus = tmp_path / "orders.jsonl"
+    corpus.write_bytes(
+        b"".join(
+            orjson.dumps({**case["transaction"], "id": f"{case['transaction']['id']}-{n}"}) + b"\n"
+            for n, case in zip(range(500), itertools.cycle(cases), strict=False)
+        )
+    )
+    full = tmp_path / "full report.md"
+    done = run_diff(
+        through_clone,
+        "--base",
+        "HEAD~1",
+        "--corpus",
+        str(corpus),
+        "--format",
+        "markdown",
+        "--report",
+        str(full),
+    )
+
+    assert done.returncode == 1, done.stderr
+    comment = done.stdout
+    assert len(comment) < COMMENT_LIMIT and len(comment.encode()) < COMMENT_LIMIT
+    assert "**500 of 500 decisions changed**, 500 of them in outcome." in comment
+    assert (
+        "| `mofcom_2025_061/content_rule` | Foreign-made magnets and targets with 0.1 % or more "
+        "Chinese-origin rare-earth content need a licence | license_required → **not_required** |"
+    ) in comment
+    shown = comment.count("\n#### `orders.jsonl:")
+    assert 0 < shown <= 50
+    assert f"<details><summary>The first {shown} of 500 changed decisions" in comment
+    assert f"_{500 - shown} more changed decisions are left out here: see the full report._" in (
+        comment
+    )
+    assert f"The full report, every changed decision: `{full}`." in comment
+    assert comment.endswith(f"\n_{NOT_LEGAL_ADVICE}_\n")
+    report = full.read_text(encoding="utf-8")
+    assert report.count("\n#### `orders.jsonl:") == 500
+    assert "left out" not in report
+    assert report.endswith(f"\n_{NOT_LEGAL_ADVICE}_\n")
+
+    # Asked for every change, the comment still stops under the limit, saying how many it left.
+    everything = run_diff(
+        through_clone,
+        "--base",
+        "HEAD~1",
+        "--corpus",
+        str(corpus),
+        "-f",
+        "markdown",
+        "--shown",
+        "500",
+    )
+    assert len(everything.stdout.encode()) < COMMENT_LIMIT
+    left = 500 - everything.stdout.count("\n#### `orders.jsonl:")
+    assert left > 0
+    assert f"_{left} more changed decisions are left out here" in everything.stdout
 
 
 def test_the_end_of_the_no_70_window_brings_no_61_back() -> None:
@@ -192,14 +341,15 @@ def test_date_diff_as_markdown(tmp_path: Path) -> None:
     out = result.stdout
     assert out.startswith("## exportctl diff: date 2026-11-10 → date 2026-11-11\n")
     assert "decisions changed**" in out
-    assert "| transaction | date | outcome | licensing policy | provisions |" in out
+    assert "| provision | title | outcome | decisions |" in out
     assert "| not_required → **license_required** |" in out
     assert "| `mofcom_2025_061/content_rule` | Foreign-made magnets" in out
-    assert (
-        "+`mofcom_2025_061/content_rule`, −`mofcom_2025_061/content_rule` (not applied)" in out
-        or ("−`mofcom_2025_061/content_rule` (not applied), +`mofcom_2025_061/content_rule`" in out)
-    )
-    assert "<details>" in out and out.rstrip().endswith("</details>")
+    flipped = out.split("#### `chinese-magnet-line-with-bom.json`")[1].split("####")[0]
+    assert "- outcome: not_required → **license_required**" in flipped
+    assert "- added reason `mofcom_2025_061/content_rule` on item `1`: Foreign-made" in flipped
+    assert "- removed not applied `mofcom_2025_061/content_rule` on item `1`" in flipped
+    assert "<details><summary>Every changed decision" in out and "</details>" in out
+    assert out.endswith(f"_{NOT_LEGAL_ADVICE}_\n")
 
 
 def test_json_lines_corpus_and_no_change(tmp_path: Path) -> None:
@@ -263,51 +413,98 @@ def test_engine_failure_exits_3(tmp_path: Path) -> None:
     assert error.startswith("exportctl: error: ") and "opa" in error.lower(), error
 
 
+def summary(
+    policy: str,
+    reasons: Mapping[tuple[str, str], Any],
+    missing_facts: Mapping[tuple[str, str, str], Any] | None = None,
+) -> Summary:
+    """A summary of a decision with item 1, license_required, and these entries."""
+    keyed_reasons: dict[tuple[str, ...], Any] = dict(reasons.items())
+    keyed_facts: dict[tuple[str, ...], Any] = dict((missing_facts or {}).items())
+    return Summary(
+        "license_required",
+        policy,
+        {
+            "items": {("1",): {"id": "1", "outcome": "license_required"}},
+            "reasons": keyed_reasons,
+            "not_applied": {},
+            "missing_facts": keyed_facts,
+            "warnings": {},
+            "other": {},
+        },
+    )
+
+
 def test_change_provisions_fall_back_to_the_changed_items() -> None:
-    base = Summary(
-        "license_required",
-        "standard",
-        (("1", "license_required"),),
-        frozenset({("P-1", "1")}),
-        frozenset(),
-        frozenset(),
-        frozenset(),
+    reason = {("P-1", "1"): {"provision": "P-1", "item": "1"}}
+    change = Change(
+        "x.json",
+        "X",
+        "2026-01-01",
+        "2026-01-01",
+        summary("standard", reason),
+        summary("presumption_of_denial", reason),
     )
-    head = Summary(
-        "license_required",
-        "presumption_of_denial",
-        (("1", "license_required"),),
-        frozenset({("P-1", "1")}),
-        frozenset(),
-        frozenset(),
-        frozenset(),
-    )
-    change = Change("x.json", "X", "2026-01-01", "2026-01-01", base, head)
 
     assert change.items == []
     assert change.provisions == ["P-1"]
+    assert [(d.part, d.kind, d.base, d.head) for d in change.differences] == [
+        ("licensing_policy", "changed", "standard", "presumption_of_denial")
+    ]
 
 
 def test_change_provisions_name_who_asks_for_a_new_missing_fact() -> None:
-    def summary(asking: frozenset[tuple[str, str]]) -> Summary:
-        facts = frozenset(("1", "category") for _ in asking)
-        return Summary(
-            "license_required",
-            "standard",
-            (("1", "license_required"),),
-            frozenset({("P-1", "1")}),
-            frozenset(),
-            facts,
-            asking,
-        )
-
+    reason = {("P-1", "1"): {"provision": "P-1", "item": "1"}}
+    fact = {"item": "1", "field": "category", "why": "…", "provision": "P-2"}
     change = Change(
         "x.json",
         "X",
         "2026-01-01",
         "2026-01-02",
-        summary(frozenset()),
-        summary(frozenset({("P-2", "1")})),
+        summary("standard", reason),
+        summary("standard", reason, {("1", "category", "P-2"): fact}),
     )
 
     assert change.provisions == ["P-2"]
+    assert change.added("missing_facts") == [("1", "category", "P-2")]
+
+
+def test_a_changed_field_of_an_entry_is_a_difference_naming_the_field() -> None:
+    before = {"provision": "P-1", "item": "1", "facts": {"destination": "DE", "value": 3}}
+    after = {"provision": "P-1", "item": "1", "facts": {"destination": "VN", "value": 3}}
+    change = Change(
+        "x.json",
+        "X",
+        "2026-01-01",
+        "2026-01-01",
+        summary("standard", {("P-1", "1"): before}),
+        summary("standard", {("P-1", "1"): after}),
+    )
+
+    assert [(d.part, d.key, d.kind, d.field, d.base, d.head) for d in change.differences] == [
+        ("reasons", ("P-1", "1"), "changed", "facts.destination", "DE", "VN")
+    ]
+    assert change.provisions == ["P-1"]
+
+
+def test_what_differs_on_every_run_is_not_compared(opa_url: str) -> None:
+    transaction = orjson.loads((SCENARIOS / BETWEEN_01_AND_1_PCT[0]).read_bytes())["transaction"]
+    first, second = decide(transaction, opa_url), decide(transaction, opa_url)
+    assert first.audit is not None and second.audit is not None
+    assert first.audit.decision_id != second.audit.decision_id
+    elsewhere = dataclasses.replace(
+        second, policy=PolicyInfo(revision="sha256:0000000000000000", data_reviewed_on="2000-01-01")
+    )
+
+    assert {"policy", "audit"} <= set(IGNORED)
+    assert Summary.of(first) == Summary.of(elsewhere)
+    # Anything else counts: a warning, a reason's facts.
+    warned = dataclasses.replace(second, warnings=(*second.warnings, "one more"))
+    reason = dataclasses.replace(second.reasons[0], facts={**second.reasons[0].facts, "x": 1})
+    refacted = dataclasses.replace(second, reasons=(reason, *second.reasons[1:]))
+    assert Summary.of(first) != Summary.of(warned)
+    assert Summary.of(first) != Summary.of(refacted)
+    change = Change("x", "x", first.date, first.date, Summary.of(first), Summary.of(refacted))
+    assert [(d.part, d.field, d.base, d.head) for d in change.differences] == [
+        ("reasons", "facts.x", None, 1)
+    ]

@@ -3,9 +3,10 @@
 `diff_revisions` builds the bundle at a git revision (`git archive REV policies`, no worktree) and
 the bundle of the working tree, runs a corpus of transactions through both on two OPA sidecars
 and keeps every decision that changed. `diff_dates` runs the corpus twice through one bundle,
-with each transaction's `date` replaced. Compared: the outcome, the licensing policy, each item's
-outcome, the (provision, item) pairs of `reasons` and `not_applied`, and the (item, field) pairs
-of `missing_facts`. Facts, warnings and the bundle revision are not compared.
+with each transaction's `date` replaced. The whole decision is compared, as OPA returned it,
+except the fields of `IGNORED`: the outcome, the licensing policy, every item, every reason (its
+citation and facts included), every `not_applied` entry (`because`, `would_apply_from`), every
+missing fact, the warnings, and any field the contract does not name.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,43 @@ from exportctl._sidecar import Sidecar
 from exportctl.errors import ExportCtlError, InputError
 
 Pair = tuple[str, str]
+Key = tuple[str, ...]
+
+IGNORED = {
+    "policy": "the bundle revision and the data review date change with every policy change; "
+    "the report's header gives both sides'",
+    "audit": "the decision id, the time and the input hash the client adds differ on every call",
+    "explanation": "OPA's trace, not requested by diff",
+    "metrics": "OPA's timers, not requested by diff",
+    "date": "the transaction's date, echoed: `--date` changes it on purpose; each change shows "
+    "both sides' dates",
+    "transaction_id": "the transaction's id, echoed: the same on both sides",
+}
+"""The decision fields `diff` does not compare, and why: they differ between two runs whatever the
+policies say."""
+
+DATE_IN_WARNING = "(the transaction's date)"
+"""What the transaction's date reads as in a warning, in a diff of two dates."""
+
+KEYS: dict[str, tuple[str, ...]] = {
+    "items": ("id",),
+    "reasons": ("provision", "item"),
+    "not_applied": ("provision", "item"),
+    "missing_facts": ("item", "field", "provision"),
+}
+"""The lists of a decision compared entry by entry, and the fields that name an entry."""
+
+PARTS = (
+    "outcome",
+    "licensing_policy",
+    "items",
+    "reasons",
+    "not_applied",
+    "missing_facts",
+    "warnings",
+    "other",
+)
+"""Where a difference can be, in the order reports list them."""
 
 
 class DiffUsageError(ExportCtlError):
@@ -47,46 +85,105 @@ class CorpusEntry:
 
 @dataclass(frozen=True)
 class Summary:
-    """What `diff` compares of a decision."""
+    """What `diff` compares of a decision: its document without `IGNORED`, the lists of `KEYS`
+    keyed by the fields that name an entry."""
 
     outcome: str
     licensing_policy: str | None
-    items: tuple[Pair, ...]
-    """(item id, outcome), in order."""
-    reasons: frozenset[Pair]
-    """(provision, item) of every reason."""
-    not_applied: frozenset[Pair]
-    """(provision, item) of every provision that matched but was not in force."""
-    missing_facts: frozenset[Pair]
-    """(item, field) of every missing fact."""
-    asking: frozenset[Pair]
-    """(provision, item) of every provision that asks for a missing fact."""
+    entries: Mapping[str, Mapping[Key, Any]]
+    """Part of `KEYS`, `warnings` or `other` -> key -> the entry (a list when several entries
+    share the key). `warnings` is keyed by the warning itself; `other` holds the fields the
+    contract does not name, keyed by the field's name. An item's entry leaves out its `reasons`,
+    which `reasons` holds."""
 
     @classmethod
-    def of(cls, decision: Decision) -> Summary:
-        """The compared parts of a decision."""
-        return cls(
-            outcome=decision.outcome,
-            licensing_policy=decision.licensing_policy,
-            items=tuple((i.id, i.outcome) for i in decision.items),
-            reasons=frozenset((r.provision, r.item) for r in decision.reasons),
-            not_applied=frozenset((n.provision, n.item) for n in decision.not_applied),
-            missing_facts=frozenset((m.item, m.field) for m in decision.missing_facts),
-            asking=frozenset((m.provision, m.item) for m in decision.missing_facts if m.provision),
-        )
+    def of(
+        cls, decision: Decision, renames: Mapping[str, str] | None = None, dated: bool = False
+    ) -> Summary:
+        """The compared parts of a decision; provision ids in `renames` (an earlier id -> today's)
+        replaced, so that a rename is no change. With `dated` (a diff of two dates), the
+        decision's own date in a warning reads `DATE_IN_WARNING`, so that a warning that only
+        repeats the day is no change."""
+        document = decision.raw
+        for ignored in IGNORED:
+            document.pop(ignored, None)
+        renames = renames or {}
+        entries: dict[str, dict[Key, Any]] = {}
+        for part, names in KEYS.items():
+            keyed: dict[Key, list[Any]] = {}
+            for entry in document.pop(part, None) or ():
+                entry = _renamed(entry, renames)
+                if part == "items":
+                    entry.pop("reasons", None)
+                keyed.setdefault(tuple(str(entry.get(n)) for n in names), []).append(entry)
+            entries[part] = {k: v[0] if len(v) == 1 else _sorted(v) for k, v in keyed.items()}
+        warnings = [str(w) for w in document.pop("warnings", None) or ()]
+        if dated:
+            warnings = [w.replace(decision.date, DATE_IN_WARNING) for w in warnings]
+        entries["warnings"] = {(w,): w for w in warnings}
+        outcome = document.pop("outcome")
+        licensing_policy = document.pop("licensing_policy", None)
+        entries["other"] = {(name,): value for name, value in document.items()}
+        return cls(outcome, licensing_policy, entries)
 
-    def renamed(self, aliases: Mapping[str, str]) -> Summary:
-        """The summary with earlier provision ids replaced by today's, so a rename is no change."""
+    def item_outcomes(self) -> dict[str, str | None]:
+        """Item id -> its outcome, in the decision's order."""
+        return {
+            key[0]: entry.get("outcome") if isinstance(entry, dict) else None
+            for key, entry in self.entries["items"].items()
+        }
 
-        def rename(pairs: frozenset[Pair]) -> frozenset[Pair]:
-            return frozenset((aliases.get(provision, provision), item) for provision, item in pairs)
+    def provisions_of(self, items: Iterable[str]) -> set[str]:
+        """The provisions of the reasons given for `items`."""
+        wanted = set(items)
+        return {p for p, item in self.entries["reasons"] if item in wanted}
 
-        return replace(
-            self,
-            reasons=rename(self.reasons),
-            not_applied=rename(self.not_applied),
-            asking=rename(self.asking),
-        )
+
+def _renamed(entry: Any, renames: Mapping[str, str]) -> Any:
+    if not isinstance(entry, dict):
+        return entry
+    entry = dict(entry)
+    for name in ("provision", "exempted_by"):
+        if isinstance(entry.get(name), str):
+            entry[name] = renames.get(entry[name], entry[name])
+    return entry
+
+
+def _sorted(entries: list[Any]) -> list[Any]:
+    return sorted(entries, key=lambda e: orjson.dumps(e, option=orjson.OPT_SORT_KEYS))
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One thing that differs between the two sides' decisions."""
+
+    part: str
+    """One of `PARTS`."""
+    key: Key
+    """The entry: `(provision, item)` of a reason, `(item, field)` of a missing fact, `(id,)` of
+    an item, `(warning,)`, `(field,)` of `other`; `()` for the outcome and licensing policy."""
+    kind: str
+    """`changed`, `added` (only the head has the entry) or `removed` (only the base has it)."""
+    field: str = ""
+    """With `changed`: the field of the entry that differs, dotted (`citation.url`); empty for
+    the outcome, the licensing policy, and an entry compared whole."""
+    base: Any = None
+    """The base's value (None when added)."""
+    head: Any = None
+    """The head's value (None when removed)."""
+
+
+def _field_changes(base: Any, head: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:
+    """(dotted field, base value, head value) of every field in which two entries differ; lists
+    and scalars are compared whole."""
+    if isinstance(base, dict) and isinstance(head, dict):
+        found = []
+        for name in dict.fromkeys([*base, *head]):
+            if base.get(name) != head.get(name):
+                path = f"{prefix}.{name}" if prefix else name
+                found += _field_changes(base.get(name), head.get(name), path)
+        return found
+    return [(prefix, base, head)] if base != head else []
 
 
 @dataclass(frozen=True)
@@ -101,40 +198,65 @@ class Change:
     head: Summary
 
     @property
+    def differences(self) -> list[Difference]:
+        """Everything that differs, part by part (`PARTS`), removed entries before added ones
+        before changed ones, each sorted by key."""
+        found = []
+        for scalar in ("outcome", "licensing_policy"):
+            before, after = getattr(self.base, scalar), getattr(self.head, scalar)
+            if before != after:
+                found.append(Difference(scalar, (), "changed", "", before, after))
+        for part in PARTS[2:]:
+            base, head = self.base.entries[part], self.head.entries[part]
+            found += [Difference(part, k, "removed", "", base[k]) for k in self.removed(part)]
+            found += [Difference(part, k, "added", "", None, head[k]) for k in self.added(part)]
+            for key in sorted(base.keys() & head.keys()):
+                found += [
+                    Difference(part, key, "changed", name, before, after)
+                    for name, before, after in _field_changes(base[key], head[key])
+                ]
+        return found
+
+    @property
     def items(self) -> list[tuple[str, str | None, str | None]]:
         """(item id, base outcome, head outcome) of every item whose outcome changed."""
-        base, head = dict(self.base.items), dict(self.head.items)
+        base, head = self.base.item_outcomes(), self.head.item_outcomes()
         return [
             (item, base.get(item), head.get(item))
             for item in dict.fromkeys([*base, *head])
             if base.get(item) != head.get(item)
         ]
 
-    def added(self, part: str) -> list[Pair]:
-        """Pairs of `reasons`, `not_applied` or `missing_facts` only the head has."""
-        return sorted(getattr(self.head, part) - getattr(self.base, part))
+    def added(self, part: str) -> list[Key]:
+        """Keys of the entries of `part` only the head has."""
+        return sorted(self.head.entries[part].keys() - self.base.entries[part].keys())
 
-    def removed(self, part: str) -> list[Pair]:
-        """Pairs of `reasons`, `not_applied` or `missing_facts` only the base has."""
-        return sorted(getattr(self.base, part) - getattr(self.head, part))
+    def removed(self, part: str) -> list[Key]:
+        """Keys of the entries of `part` only the base has."""
+        return sorted(self.base.entries[part].keys() - self.head.entries[part].keys())
 
     @property
     def provisions(self) -> list[str]:
         """The provisions behind the change.
 
-        Those added to or removed from `reasons`, `not_applied` or the provisions asking for
-        missing facts; when the change left them alone (a licensing policy, say), the provisions
-        that fired on the changed items.
+        Those whose reasons or `not_applied` entries were added, removed or changed, and those
+        asking for a missing fact that was added, removed or changed. When the change left them
+        all alone but changed the outcome, the licensing policy or an item, the provisions that
+        fired on the changed items (on every item when no item's outcome changed); none when
+        only warnings or fields the contract does not name changed.
         """
         moved = {
-            provision
-            for part in ("reasons", "not_applied", "asking")
-            for provision, _ in self.added(part) + self.removed(part)
+            d.key[2 if d.part == "missing_facts" else 0]
+            for d in self.differences
+            if d.part in ("reasons", "not_applied", "missing_facts")
         }
+        moved.discard("None")  # a missing fact no provision asks for
         if moved:
             return sorted(moved)
-        changed = {item for item, _, _ in self.items} or {item for item, _ in self.head.items}
-        return sorted({p for p, item in self.head.reasons | self.base.reasons if item in changed})
+        if not any(d.part in ("outcome", "licensing_policy", "items") for d in self.differences):
+            return []
+        changed = {item for item, _, _ in self.items} or set(self.head.item_outcomes())
+        return sorted(self.head.provisions_of(changed) | self.base.provisions_of(changed))
 
 
 @dataclass(frozen=True)
@@ -153,11 +275,16 @@ class DiffReport:
 
     base: Side
     head: Side
-    total: int
-    """How many transactions were compared."""
+    compared: tuple[Pair, ...]
+    """(name, transaction id) of every transaction compared, in corpus order."""
     changes: tuple[Change, ...]
     titles: Mapping[str, str] = field(default_factory=dict)
     """Provision id -> METADATA title, from both bundles (the head's wins)."""
+
+    @property
+    def total(self) -> int:
+        """How many transactions were compared."""
+        return len(self.compared)
 
     def title(self, provision: str) -> str:
         """The provision's title, or an empty string when neither bundle has it."""
@@ -286,14 +413,17 @@ def export_policies(rev: str, policies: Path, into: Path) -> tuple[Path, str]:
 
 
 def _decide_all(
-    url: str, transactions: Iterable[Mapping[str, Any]]
+    url: str,
+    transactions: Iterable[Mapping[str, Any]],
+    renames: Mapping[str, str] | None = None,
+    dated: bool = False,
 ) -> tuple[list[Summary], list[str]]:
     client = OpaClient(url)
     try:
         summaries, dates = [], []
         for transaction in transactions:
             decision = client.decide(transaction)
-            summaries.append(Summary.of(decision))
+            summaries.append(Summary.of(decision, renames, dated))
             dates.append(decision.date)
         return summaries, dates
     finally:
@@ -333,6 +463,10 @@ def _compare(
     return tuple(changes)
 
 
+def _compared(entries: Sequence[CorpusEntry]) -> tuple[Pair, ...]:
+    return tuple((e.name, str(e.transaction.get("id", ""))) for e in entries)
+
+
 def _titles(*directories: Path) -> dict[str, str]:
     titles: dict[str, str] = {}
     for directory in directories:
@@ -355,14 +489,13 @@ def diff_revisions(
         if progress:
             progress(f"comparing {len(entries)} transactions: {base_rev} ({commit}) and {head_dir}")
         with Sidecar(base_dir) as base_opa, Sidecar(head_dir) as head_opa:
-            base_summaries, base_dates = _decide_all(base_opa.url, (e.transaction for e in entries))
-            renames = aliases(head_dir)
-            base = [s.renamed(renames) for s in base_summaries], base_dates
-            head = _decide_all(head_opa.url, (e.transaction for e in entries))
+            transactions = [e.transaction for e in entries]
+            base = _decide_all(base_opa.url, transactions, aliases(head_dir))
+            head = _decide_all(head_opa.url, transactions)
             return DiffReport(
                 base=Side(f"{base_rev} ({commit})", base_opa.revision),
                 head=Side("working tree", head_opa.revision),
-                total=len(entries),
+                compared=_compared(entries),
                 changes=_compare(entries, base, head),
                 titles=_titles(base_dir, head_dir),
             )
@@ -381,12 +514,12 @@ def diff_dates(
     if progress:
         progress(f"comparing {len(entries)} transactions on {date_a} and {date_b} ({directory})")
     with Sidecar(directory) as opa:
-        base = _decide_all(opa.url, (with_date(e.transaction, date_a) for e in entries))
-        head = _decide_all(opa.url, (with_date(e.transaction, date_b) for e in entries))
+        base = _decide_all(opa.url, (with_date(e.transaction, date_a) for e in entries), dated=True)
+        head = _decide_all(opa.url, (with_date(e.transaction, date_b) for e in entries), dated=True)
         return DiffReport(
             base=Side(f"date {date_a}", opa.revision),
             head=Side(f"date {date_b}", opa.revision),
-            total=len(entries),
+            compared=_compared(entries),
             changes=_compare(entries, base, head),
             titles=_titles(directory),
         )

@@ -5,7 +5,7 @@ format name -> `Renderer` (the thing, and the terminal width for the terminal fo
 whole text to print):
 
     Decision        decision.py    table, markdown, json
-    DiffReport      diff.py        text, markdown, json
+    DiffReport      diff.py        text, markdown, json, junit (junit.py, also batch)
     Timeline        timeline.py    table, svg
     ProvisionList   provisions.py  table, markdown, json
 
