@@ -1,0 +1,175 @@
+"""`make bench`, the fleet's measures: decision throughput of `exportctl batch` over two sidecars
+against one, and the clients on the decision path side by side (raw `http.client`, the project's
+`OpaClient` and `AsyncClient`, opa-python-client's `query_rule`).
+
+Run alone: `.venv/bin/python bench/fleet.py` prints both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+from batch import BOM_LINES, transactions
+
+from exportctl import AsyncClient, OpaClient
+from exportctl._batch_file import run_batch
+from exportctl._client import DECISION_PATH
+from exportctl._sidecar import Sidecar
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACT_EXAMPLE = ROOT / "examples" / "cn-export-tb-magnet.json"
+FLEET_BATCH = 2_000
+CLIENT_CALLS = 300
+CHEAP_PATH = "/v1/data/exportctl/config/data_reviewed_on"
+"""A rule of the bundle that reads one value: the clients' own cost stands out."""
+
+
+def batch_rate(urls: list[str], jsonl: bytes, n: int) -> float:
+    """Decisions per second of `run_batch` (validation on) over the OPA servers `urls`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        summary = run_batch(io.BytesIO(jsonl), Path(tmp) / "out.jsonl", opa_url=urls)
+        elapsed = time.perf_counter() - start
+    decided = sum(summary.outcomes.values())
+    if decided != n or summary.exit_code != 0:
+        raise SystemExit(f"batch decided {decided} of {n} (exit code {summary.exit_code})")
+    return n / elapsed
+
+
+def fleet_throughput(n: int = FLEET_BATCH) -> dict[str, float]:
+    """Decision throughput of `exportctl batch`'s engine over one sidecar and over two.
+
+    Starts two embedded sidecars on this machine (the project's bundle), warms both, then runs
+    `n` transactions with a `BOM_LINES`-line BOM each, validation on, default chunk size and
+    workers (per sidecar), over the first sidecar alone and over both. Returns decisions per
+    second as `one_sidecar` and `two_sidecars`, their `ratio` (two / one), and `cores`: on a
+    machine whose cores the two OPAs share, the ratio stays near 1, since OPA's evaluation is
+    the bound; it grows with sidecars on machines of their own.
+    """
+    txs = transactions(n)
+    jsonl = b"".join(orjson.dumps(tx) + b"\n" for tx in txs)
+    with ExitStack() as stack:
+        urls = [stack.enter_context(Sidecar()).url for _ in range(2)]
+        warm = jsonl[: len(jsonl) // 10].rpartition(b"\n")[0] + b"\n"
+        batch_rate(urls, warm, warm.count(b"\n"))
+        one = batch_rate(urls[:1], jsonl, n)
+        two = batch_rate(urls, jsonl, n)
+    return {
+        "one_sidecar": one,
+        "two_sidecars": two,
+        "ratio": two / one,
+        "cores": float(os.cpu_count() or 1),
+    }
+
+
+def client_paths_us(
+    url: str, calls: int = CLIENT_CALLS, path: str = DECISION_PATH
+) -> dict[str, float]:
+    """Median µs per decision of the contract example through each client, on one running OPA
+    server at `url` (`http://HOST:PORT`, no token): calls interleaved, so that every client sees
+    the same load. OPA's evaluation (milliseconds) is in every figure; to see the clients alone,
+    give a `path` that evaluates next to nothing (`CHEAP_PATH`), which the project's clients then
+    `post` to instead of `decide`.
+
+    Returns `raw_http_client` (a kept-alive `http.client` POST of the body, JSON decoded),
+    `opa_client` (the project's `OpaClient.decide`), `async_client` (`AsyncClient.decide`, one
+    event loop for all its calls), `opa_python_client` (opa-python-client 3's
+    `OpaClient.query_rule` on requests, kept alive), `opa_python_async_client` (its
+    `AsyncOpaClient.query_rule` on aiohttp, one event loop), and each client's overhead over the
+    raw POST as `<name>_overhead`.
+    """
+    from opa_client import AsyncOpaClient  # its import alone takes ~0.5 s
+    from opa_client import OpaClient as OpaPythonClient
+
+    transaction = orjson.loads(CONTRACT_EXAMPLE.read_bytes())
+    body = orjson.dumps({"input": transaction})
+    address = urlsplit(url)
+    assert address.hostname and address.port, f"{url}: a http://HOST:PORT URL is needed"
+    raw = http.client.HTTPConnection(address.hostname, address.port)
+    ours = OpaClient(url)
+    theirs = OpaPythonClient(host=address.hostname, port=address.port, timeout=30)
+    loop = asyncio.new_event_loop()
+    ours_async = AsyncClient(url)
+    theirs_async = AsyncOpaClient(host=address.hostname, port=address.port, timeout=30)
+    loop.run_until_complete(theirs_async.__aenter__())
+    rule = path.removeprefix("/v1/data/")
+
+    def raw_post() -> None:
+        raw.request("POST", path, body, {"Content-Type": "application/json"})
+        orjson.loads(raw.getresponse().read())
+
+    def async_call() -> Any:
+        call = ours_async.decide(transaction) if decision else ours_async.post(path, body)
+        return loop.run_until_complete(call)
+
+    decision = path == DECISION_PATH
+    runs: dict[str, Callable[[], Any]] = {
+        "raw_http_client": raw_post,
+        "opa_client": lambda: ours.decide(transaction) if decision else ours.post(path, body),
+        "async_client": async_call,
+        "opa_python_client": lambda: theirs.query_rule(transaction, rule),
+        "opa_python_async_client": lambda: loop.run_until_complete(
+            theirs_async.query_rule(transaction, rule)
+        ),
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    try:
+        for run in runs.values():
+            run()
+        for _ in range(calls):
+            for name, run in runs.items():
+                start = time.perf_counter()
+                run()
+                times[name].append(time.perf_counter() - start)
+    finally:
+        raw.close()
+        ours.close()
+        theirs.close_connection()
+        loop.run_until_complete(ours_async.aclose())
+        loop.run_until_complete(theirs_async.__aexit__(None, None, None))
+        loop.close()
+    medians = {name: statistics.median(t) * 1e6 for name, t in times.items()}
+    raw_us = medians["raw_http_client"]
+    return medians | {
+        f"{name}_overhead": us - raw_us for name, us in medians.items() if name != "raw_http_client"
+    }
+
+
+def main() -> int:
+    from run import tcp_sidecar
+
+    figures = fleet_throughput()
+    print(
+        f"## Batch over a fleet ({FLEET_BATCH:,} tx, {BOM_LINES}-line BOMs, "
+        f"{figures['cores']:.0f} cores)\n\n"
+        f"one sidecar {figures['one_sidecar']:,.0f}/s, two sidecars "
+        f"{figures['two_sidecars']:,.0f}/s: × {figures['ratio']:.2f}\n"
+    )
+    with tempfile.TemporaryDirectory() as tmp, tcp_sidecar(Path(tmp)) as url:
+        for path in (DECISION_PATH, CHEAP_PATH):
+            medians = client_paths_us(url, path=path)
+            print(f"## Clients, POST {path} (median µs per call, interleaved)\n")
+            print("| client | µs | over raw |\n|---|---:|---:|")
+            for name, us in medians.items():
+                if not name.endswith("_overhead"):
+                    over = medians.get(f"{name}_overhead")
+                    print(f"| {name} | {us:,.0f} | {'' if over is None else f'{over:+,.0f}'} |")
+            print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
