@@ -10,11 +10,8 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from rich.console import Console
 
-NOT_LEGAL_ADVICE = (
-    "This report applies the encoded rules to the transactions as given. It is not legal advice, "
-    "and it does not cover measures published after the data's review date."
-)
-"""The line every markdown report (a decision, a diff) ends with."""
+NOT_LEGAL_ADVICE = "exportctl checks the encoded rules: this is not legal advice."
+"""The line every report for a person ends with (the decision's and the diff's markdown)."""
 
 _ESCAPE_SEQUENCE = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~])?"
