@@ -44,6 +44,13 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
 
 
+class BatchFormat(StrEnum):
+    """What `batch` prints on standard output besides its answers in OUT."""
+
+    jsonl = "jsonl"
+    junit = "junit"
+
+
 def decide_command(
     source: SourceArgument,
     *,
@@ -151,6 +158,16 @@ def batch_command(
             help="Requests in flight to each OPA, one connection each.",
         ),
     ] = WORKERS,
+    report_format: Annotated[
+        BatchFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="`jsonl`: the answers go to OUT only. `junit`: also a JUnit XML report of every "
+            "line of OUT on standard output, for CI: a transaction fails unless its outcome is "
+            "not_required, exempt or licensed (a bad line fails too).",
+        ),
+    ] = BatchFormat.jsonl,
 ) -> None:
     """Decide every transaction of a JSON Lines file, a chunk of them per request.
 
@@ -205,6 +222,10 @@ def batch_command(
     for failure in summary.failures:
         error_line(failure, EXIT_ENGINE)
     typer.echo(summary.report(), err=True)
+    if report_format is BatchFormat.junit:
+        from exportctl._render.junit import batch_suite
+
+        typer.echo(batch_suite(output, summary.failures), nl=False)
     raise typer.Exit(summary.exit_code)
 
 

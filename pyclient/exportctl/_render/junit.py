@@ -60,7 +60,7 @@ def _xml(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def testsuites(suite: str, cases: Sequence[Case]) -> str:
+def junit_document(suite: str, cases: Sequence[Case]) -> str:
     """The JUnit XML document of one suite of `cases`."""
     failures = sum(1 for case in cases if case.failure is not None)
     counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0", "time": "0"}
@@ -111,7 +111,7 @@ def diff_suite(report: DiffReport) -> str:
                 ),
             )
         cases.append(Case(name, "exportctl.diff", failure))
-    return testsuites("exportctl diff", cases)
+    return junit_document("exportctl diff", cases)
 
 
 # --- batch -------------------------------------------------------------------------------------
@@ -170,4 +170,4 @@ def batch_suite(output: Path, engine_failures: Iterable[str] = ()) -> str:
         Case(failure.split(": ", 1)[0], "exportctl.batch", Failure(failure, "error"))
         for failure in engine_failures
     ]
-    return testsuites("exportctl batch", cases)
+    return junit_document("exportctl batch", cases)
