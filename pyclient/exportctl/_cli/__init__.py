@@ -1,10 +1,12 @@
 """The `exportctl` command line: the group and its error handling in `_app`, the commands by
-job in `decisions` (decide, batch, validate), `law` (bundle, provisions, timeline), `changes`
-(diff) and `audit` (audit verify), registered here in the order of `exportctl --help`."""
+job in `new` (new), `decisions` (decide, batch, validate), `law` (bundle, provisions, timeline),
+`changes` (diff) and `audit` (audit verify), registered here in the order of `exportctl --help`.
+"""
 
-from exportctl._cli import audit, changes, decisions, law
+from exportctl._cli import audit, changes, decisions, law, new
 from exportctl._cli._app import app
 
+app.command("new")(new.new_command)
 app.command("decide")(decisions.decide_command)
 app.command("batch")(decisions.batch_command)
 app.command("validate")(decisions.validate_command)

@@ -114,9 +114,23 @@ def warn(message: str) -> None:
     typer.echo(f"exportctl: warning: {' '.join(printable(message).split())}", err=True)
 
 
-def output(text: str) -> None:
-    """Write `text`, as a renderer made it (styled for a terminal), to standard output."""
-    typer.echo(text, nl=False, color=True)
+def output(text: str, *, reader_may_stop: bool = False) -> None:
+    """Write `text`, as a renderer made it (styled for a terminal), to standard output.
+
+    With `reader_may_stop`, for a listing whose exit code says nothing but success, a reader
+    that stops reading (`exportctl timeline | head`) ends the command with exit 0: it has what
+    it asked for. Otherwise a closed pipe is a failed write (exit 3), as for `decide`, whose
+    exit code tells the outcome.
+    """
+    if not reader_may_stop:
+        typer.echo(text, nl=False, color=True)
+        return
+    try:
+        typer.echo(text, nl=False, color=True)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        raise typer.Exit(0) from None
 
 
 def _discard_stdout() -> None:
@@ -131,8 +145,10 @@ def _discard_stdout() -> None:
 
 
 def read_transaction(source: str) -> Any:
-    """The JSON document in the file `source`, or on standard input for `-`; `UsageError` when
-    it cannot be read or is not JSON."""
+    """The transaction in the file `source`, or on standard input for `-`: JSON, or YAML for a
+    file named `.yaml` or `.yml` and for any other input that does not start with `{` or `[`.
+    `UsageError` when it cannot be read or parsed, `InputError` naming a field YAML reads
+    otherwise than JSON would (`exportctl._yaml`)."""
     name = "standard input" if source == "-" else source
     try:
         if source == "-":
@@ -141,11 +157,23 @@ def read_transaction(source: str) -> Any:
             data = Path(source).read_bytes()
     except OSError as e:
         raise UsageError(f"cannot read {name}: {e.strerror or e}") from e
+    if is_yaml(source, data):
+        from exportctl._yaml import load_yaml
+
+        return load_yaml(data, name)
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as e:
         message = f"{name} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}"
         raise UsageError(message) from e
+
+
+def is_yaml(source: str, data: bytes) -> bool:
+    """Whether the input `source` (a path, or `-`) holding `data` is read as YAML."""
+    suffix = Path(source).suffix.lower() if source != "-" else ""
+    if suffix in (".yaml", ".yml"):
+        return True
+    return suffix != ".json" and data.lstrip()[:1] not in (b"{", b"[")
 
 
 def checked_date(option: str, day: str) -> str:
@@ -171,11 +199,13 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
 SourceArgument = Annotated[
     str,
     typer.Argument(
         metavar="FILE|-",
-        help="Transaction JSON (schemas/transaction.schema.json); `-` reads standard input.",
+        help="Transaction, JSON or YAML (schemas/transaction.schema.json); `-` reads standard "
+        "input.",
         show_default=False,
     ),
 ]

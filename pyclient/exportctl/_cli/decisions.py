@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import shlex
+import signal
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from types import FrameType
+from typing import IO, Annotated, Any
 
+import orjson
 import typer
 
 from exportctl._batch import CHUNK_SIZE, WORKERS
 from exportctl._cli._app import (
+    EXIT_INTERRUPTED,
     OpaTokenOption,
     OpaUrlOption,
     OpaUrlsOption,
     RecordOption,
     SourceArgument,
+    checked_date,
     error_line,
     output,
     read_transaction,
@@ -22,8 +31,8 @@ from exportctl._cli._app import (
 )
 from exportctl._client import Explain, decide
 from exportctl._render import printable, render
-from exportctl._schema import validate_transaction
-from exportctl.errors import EXIT_ENGINE, EngineError, UsageError
+from exportctl._schema import transaction_errors
+from exportctl.errors import EXIT_ENGINE, EXIT_USAGE, EngineError, UsageError
 
 EXIT_CODES = {
     "not_required": 0,
@@ -74,6 +83,17 @@ def decide_command(
         ),
     ] = None,
     record: RecordOption = None,
+    on_date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="Decide the transaction as if it took place on this day instead of its own "
+            "`date` (what-if). A warning names both days; the decision, and the audit record "
+            "with --record, hold the day decided.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Decide whether a transaction needs a licence.
 
@@ -91,8 +111,12 @@ def decide_command(
         cat order.json | exportctl decide --explain notes -
 
         exportctl decide --record audit/ order.json
+
+        exportctl decide --date 2026-12-01 order.yaml
     """
     transaction = read_transaction(source)
+    if on_date is not None:
+        transaction = with_date(transaction, checked_date("--date", on_date))
     if explain is Explain.full:
         warn("--explain full records every evaluation step: slow and very long on large inputs")
     decision = decide(transaction, opa_url, explain=explain)
@@ -113,12 +137,24 @@ def decide_command(
     raise typer.Exit(EXIT_CODES[decision.outcome])
 
 
+def with_date(transaction: Any, day: str) -> Any:
+    """`transaction` with its `date` replaced by `day` (`decide --date`), and a warning that
+    says so; a transaction that is not an object is left for the validation to refuse."""
+    if not isinstance(transaction, dict) or transaction.get("date") == day:
+        return transaction
+    own = transaction.get("date")
+    own_text = printable(own) if isinstance(own, str) else "no valid date"
+    warn(f"--date: decided as on {day}, not on the transaction's own date ({own_text})")
+    return {**transaction, "date": day}
+
+
 def batch_command(
     source: Annotated[
         str,
         typer.Argument(
             metavar="INPUT|-",
-            help="JSON Lines, one transaction per line; `-` reads standard input.",
+            help="JSON Lines, one transaction per line, or a `.yaml` file of YAML documents "
+            "separated by `---` (document N is line N); `-` reads JSON Lines on standard input.",
             show_default=False,
         ),
     ],
@@ -200,10 +236,12 @@ def batch_command(
     from exportctl._render.progress import progress
 
     path = None if source == "-" else Path(source)
+    yaml_input = path is not None and path.suffix.lower() in (".yaml", ".yml")
     try:
         with (
-            typer.get_binary_stream("stdin") if path is None else path.open("rb") as stream,
-            progress(Console(stderr=True), path) as advance,
+            _interrupt_raises(),
+            _batch_input(path) as stream,
+            progress(Console(stderr=True), None if yaml_input else path) as advance,
         ):
             summary = run_batch(
                 stream,
@@ -219,6 +257,15 @@ def batch_command(
     except OSError as e:
         name = source if path else "standard input"
         raise UsageError(f"cannot read {name}: {e.strerror or e}") from e
+    except KeyboardInterrupt:
+        again = ["exportctl", "batch", source, "--output", str(output)]
+        again += ["--record", str(record)] if record is not None else []
+        error_line(
+            f"interrupted: to resume, run the same command again ({shlex.join(again)}): what "
+            f"{output} already answers is skipped",
+            EXIT_INTERRUPTED,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     for failure in summary.failures:
         error_line(failure, EXIT_ENGINE)
     typer.echo(summary.report(), err=True)
@@ -229,16 +276,58 @@ def batch_command(
     raise typer.Exit(summary.exit_code)
 
 
-def validate_command(source: SourceArgument) -> None:
-    """Check a transaction against the schema without asking the policy engine.
+def _keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
-    Exits 0 when the transaction is valid, 2 with one line naming the first invalid field
-    otherwise.
+
+@contextlib.contextmanager
+def _interrupt_raises() -> Iterator[None]:
+    """While `batch` runs, SIGINT raises `KeyboardInterrupt`, so that the command can say how
+    to resume. Python's own handler does too, but the process's sidecar replaces that one with
+    a handler that ends the process at once (`_sidecar._stop_on_signals`); this one it leaves,
+    and the sidecar is stopped when the process exits."""
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield  # SIGINT ignored or handled by the caller: left so
+        return
+    signal.signal(signal.SIGINT, _keyboard_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@contextlib.contextmanager
+def _batch_input(path: Path | None) -> Iterator[IO[bytes]]:
+    """The lines `batch` reads: standard input for None, the file `path`, or for a `.yaml` or
+    `.yml` file its YAML documents (separated by `---`), each made one JSON line, so that
+    document N is line N; a document that is not YAML or that YAML reads otherwise than JSON
+    would refuses the whole file (`UsageError`, exit 2) before anything is decided."""
+    if path is None:
+        yield typer.get_binary_stream("stdin")
+    elif path.suffix.lower() in (".yaml", ".yml"):
+        from exportctl._yaml import load_yaml_documents
+
+        documents = load_yaml_documents(path.read_bytes(), str(path))
+        yield io.BytesIO(b"".join(orjson.dumps(document) + b"\n" for document in documents))
+    else:
+        with path.open("rb") as file:
+            yield file
+
+
+def validate_command(source: SourceArgument) -> None:
+    """Check a transaction (JSON or YAML) against the schema without asking the policy engine.
+
+    Exits 0 when the transaction is valid, 2 otherwise, with one line on standard error for
+    every invalid field, in plain words.
 
     Example:
 
         exportctl validate examples/cn-export-tb-magnet.json
     """
     transaction = read_transaction(source)
-    validate_transaction(transaction)
+    errors = transaction_errors(transaction)
+    for error in errors:
+        error_line(f"invalid transaction: {error}", EXIT_USAGE)
+    if errors:
+        raise typer.Exit(EXIT_USAGE)
     typer.echo(f"valid transaction {printable(transaction['id'])}")

@@ -123,7 +123,7 @@ def provisions_command(
         if not rows:
             raise UsageError(f"PROVISION: no provision has the id or earlier id {provision!r}")
     note = review_note(data_reviewed_on(opa_url), day)
-    output(render(ProvisionList(rows, day, note), output_format))
+    output(render(ProvisionList(rows, day, note), output_format), reader_may_stop=True)
     if output_format is OutputFormat.json:
         typer.echo(printable(note), err=True)
 
@@ -168,11 +168,11 @@ def timeline_command(
 
     timeline = load_timeline(opa_url)
     if svg is None:
-        output(render(timeline, "table", width))
+        output(render(timeline, "table", width), reader_may_stop=True)
         return
     picture = render(timeline, "svg")
     if str(svg) == "-":
-        output(picture)
+        output(picture, reader_may_stop=True)
         return
     try:
         svg.write_text(picture, encoding="utf-8")
