@@ -1,9 +1,10 @@
 """The `exportctl` command line: the group and its error handling in `_app`, the commands by
 job in `new` (new), `decisions` (decide, batch, validate), `law` (bundle, provisions, timeline),
-`changes` (diff) and `audit` (audit verify), registered here in the order of `exportctl --help`.
+`changes` (diff), `audit` (audit verify) and `fleet` (fleet status), registered here in the order
+of `exportctl --help`.
 """
 
-from exportctl._cli import audit, changes, decisions, law, new
+from exportctl._cli import audit, changes, decisions, fleet, law, new
 from exportctl._cli._app import app
 
 app.command("new")(new.new_command)
@@ -15,6 +16,7 @@ app.command("provisions")(law.provisions_command)
 app.command("timeline")(law.timeline_command)
 app.command("diff")(changes.diff_command)
 app.add_typer(audit.audit_app)
+app.add_typer(fleet.fleet_app)
 
 __all__ = ["app", "main"]
 
