@@ -18,6 +18,7 @@ from typer.testing import CliRunner, Result
 
 from exportctl._cli import app
 from exportctl._cli.new import Shape
+from exportctl._docs import VIETNAM_BLOCK, vietnam_question
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORTCTL = Path(sys.executable).with_name("exportctl")
@@ -136,3 +137,13 @@ def test_the_vietnam_question_from_start_to_answer(opa_url: str, tmp_path: Path)
     assert decision["reasons"][0]["facts"]["destination"] == "VN"
     assert b"LICENSE REQUIRED" in table.stdout
     assert b"mofcom_gac_2025_018/items_licence" in table.stdout
+
+
+def test_the_readme_shows_the_vietnam_question_as_it_runs(opa_url: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = VIETNAM_BLOCK.search(readme)
+
+    assert match, "README.md lacks its <!-- vietnam-question --> block"
+    assert match.group(2) == vietnam_question(opa_url), "README.md is stale: run `make docs`"
+    assert "exportctl new export -o shipment.yaml" in readme
+    assert "exited with 1\n```" in match.group(2)  # license_required, as the README says

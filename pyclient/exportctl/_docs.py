@@ -4,6 +4,9 @@
   on the day the data was last reviewed (`policies/exportctl/config/data.json`).
 - README.md, between `<!-- run-output -->` markers: what `make run` prints (`exportctl decide`
   of the Makefile's `EXAMPLE`, its standard output as in a pipe, 80 columns, and its exit code).
+- README.md, between `<!-- vietnam-question -->` markers: the Vietnam question from start to
+  answer: `exportctl new export`, the file as edited (`VIETNAM_EDITS`), and what `exportctl decide`
+  prints for it, as for `make run`.
 - docs/provisions.md: the reference of every provision: METADATA, legal basis, dates, the clause
   record's confidence and interpretation notes, and the scenario cases that exercise it.
 - docs/timeline.svg: every instrument's life on one time axis (`exportctl timeline --svg`).
@@ -33,6 +36,17 @@ from exportctl._render.provisions import markdown_sources, markdown_table
 README = PROJECT_ROOT / "README.md"
 BLOCK = re.compile(r"(<!-- provisions -->\n)(.*?)(<!-- /provisions -->)", re.DOTALL)
 RUN_BLOCK = re.compile(r"(<!-- run-output -->\n)(.*?)(<!-- /run-output -->)", re.DOTALL)
+VIETNAM_BLOCK = re.compile(
+    r"(<!-- vietnam-question -->\n)(.*?)(<!-- /vietnam-question -->)", re.DOTALL
+)
+VIETNAM_EDITS = [
+    (r'^date: "[0-9-]+"', 'date: "2026-12-01"'),
+    (r'^destination: "DE"', 'destination: "VN"'),
+    (r'country: "DE"', 'country: "VN"'),
+    (r"Example Antriebe GmbH", "Example Motors Vietnam Co., Ltd."),
+]
+"""What the README's reader changes in what `exportctl new export` writes: the day, and the
+destination with its parties."""
 RUN_EXAMPLE = "examples/cn-export-tb-magnet.json"
 """The Makefile's `EXAMPLE`: the transaction `make run` decides."""
 EXAMPLES = PROJECT_ROOT / "examples"
@@ -111,6 +125,52 @@ def run_output(opa_url: str | None = None) -> str:
     printed = (done.stdout + done.stderr).decode().splitlines()
     lines = ["```text", "$ make run", *printed, f"exportctl decide exited with {done.returncode}"]
     return "".join(line.rstrip() + "\n" for line in [*lines, "```"])
+
+
+def vietnam_question(opa_url: str | None = None) -> str:
+    """The README's Vietnam block: `exportctl new export -o shipment.yaml` run in a fresh
+    directory, the file with `VIETNAM_EDITS` made, and `exportctl decide shipment.yaml` as
+    `run_output` runs it (80 columns, no colour, its exit code)."""
+    import tempfile
+
+    exportctl = str(Path(sys.executable).with_name("exportctl"))
+    environment = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    environment["COLUMNS"] = "80"
+    url = ["--opa-url", opa_url] if opa_url else []
+    with tempfile.TemporaryDirectory() as directory:
+        shipment = Path(directory) / "shipment.yaml"
+        subprocess.run(
+            [exportctl, "new", "export", "-o", shipment.name],
+            cwd=directory,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+        text = shipment.read_text(encoding="utf-8")
+        for pattern, replacement in VIETNAM_EDITS:
+            text, count = re.subn(pattern, replacement, text, flags=re.MULTILINE)
+            assert count, f"the export template has no {pattern!r} to edit"
+        shipment.write_text(text, encoding="utf-8")
+        done = subprocess.run(
+            [exportctl, "decide", *url, shipment.name],
+            capture_output=True,
+            cwd=directory,
+            env=environment,
+            timeout=300,
+        )
+    printed = (done.stdout + done.stderr).decode().splitlines()
+    lines = [
+        "```yaml",
+        *text.splitlines(),
+        "```",
+        "",
+        "```text",
+        "$ exportctl decide shipment.yaml",
+        *printed,
+        f"exportctl decide exited with {done.returncode}",
+        "```",
+    ]
+    return "".join(line.rstrip() + "\n" for line in lines)
 
 
 @dataclass(frozen=True)
@@ -250,7 +310,8 @@ def main() -> int:
     """Rewrite the bundle's schema copy and the generated parts of README.md and docs/."""
     _write(bundle_schema_path(), bundle_schema())
     readme = readme_with_block(README.read_text(encoding="utf-8"), provisions_block())
-    _write(README, readme_with_block(readme, run_output(), RUN_BLOCK))
+    readme = readme_with_block(readme, run_output(), RUN_BLOCK)
+    _write(README, readme_with_block(readme, vietnam_question(), VIETNAM_BLOCK))
     _write(PROVISIONS_MD, provisions_reference())
     _write(TIMELINE_SVG, timeline_svg())
     _write(ORDERS_JSONL, orders_jsonl())
