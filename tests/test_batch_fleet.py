@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
 from exportctl import Sidecar, decide_many
 from exportctl._paths import policies_dir
@@ -25,6 +26,11 @@ def fleet_args(*urls: str) -> list[str]:
     return [arg for url in urls for arg in ("--opa-url", url)]
 
 
+def fleet_batch(source: Path, out: Path, chunk_size: int, *urls: str) -> Result:
+    """`exportctl batch SOURCE -o OUT --chunk-size N --opa-url URL ...`, in this process."""
+    return batch(str(source), "-o", str(out), "--chunk-size", str(chunk_size), *fleet_args(*urls))
+
+
 def decided_by(stderr: str) -> dict[str, int]:
     """The summary's `from URL  N` rows."""
     rows = [line.split() for line in stderr.splitlines() if line.strip().startswith("from ")]
@@ -38,14 +44,7 @@ def test_every_id_is_answered_once_as_a_single_decision_would(
     source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     source.write_bytes(jsonl(txs))
 
-    result = batch(
-        str(source),
-        "-o",
-        str(out),
-        "--chunk-size",
-        "5",
-        *fleet_args(sidecar.url, second_sidecar.url),
-    )
+    result = fleet_batch(source, out, 5, sidecar.url, second_sidecar.url)
 
     assert result.exit_code == 0, result.output
     records = read_out(out)
@@ -60,16 +59,16 @@ def test_a_stopped_run_over_the_fleet_resumes_without_loss_or_duplicates(
     tmp_path: Path, sidecar: Sidecar, second_sidecar: Sidecar
 ) -> None:
     txs = transactions(30)
-    fleet = fleet_args(sidecar.url, second_sidecar.url)
+    urls = (sidecar.url, second_sidecar.url)
     source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     # An earlier run stopped after 12 transactions, cut short while writing the 13th.
     source.write_bytes(jsonl(txs[:13]))
-    assert batch(str(source), "-o", str(out), "--chunk-size", "4", *fleet).exit_code == 0
+    assert fleet_batch(source, out, 4, *urls).exit_code == 0
     written = out.read_bytes()
     out.write_bytes(written[: written.rindex(b"\n", 0, len(written) - 1) + 40])
     source.write_bytes(jsonl(txs))
 
-    resumed = batch(str(source), "-o", str(out), "--chunk-size", "4", *fleet)
+    resumed = fleet_batch(source, out, 4, *urls)
 
     assert resumed.exit_code == 0, resumed.output
     assert "skipped 12 already in the output" in resumed.stderr
@@ -92,9 +91,7 @@ def test_sidecars_that_serve_different_bundles_stop_the_run(
 
     with Sidecar(policies) as other:
         other_url, other_revision = other.url, other.revision
-        stopped = batch(
-            str(source), "-o", str(out), "--chunk-size", "4", *fleet_args(sidecar.url, other_url)
-        )
+        stopped = fleet_batch(source, out, 4, sidecar.url, other_url)
 
     assert other_revision != sidecar.revision
     assert stopped.exit_code == 3
@@ -103,14 +100,7 @@ def test_sidecars_that_serve_different_bundles_stop_the_run(
         stopped.stderr
     )
     assert [r["transaction_id"] for r in read_out(out)] == [tx["id"] for tx in txs[:4]]
-    resumed = batch(
-        str(source),
-        "-o",
-        str(out),
-        "--chunk-size",
-        "4",
-        *fleet_args(sidecar.url, second_sidecar.url),
-    )
+    resumed = fleet_batch(source, out, 4, sidecar.url, second_sidecar.url)
     assert resumed.exit_code == 0, resumed.output
     records = read_out(out)
     assert [r["transaction_id"] for r in records] == [tx["id"] for tx in txs]

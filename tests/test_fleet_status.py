@@ -45,6 +45,7 @@ class Fleet:
         other_revision: str,
         other_served: Path,
         key: KeyPair,
+        bundles_url: str,
     ) -> None:
         self.agreeing = agreeing
         self.other = other
@@ -52,6 +53,7 @@ class Fleet:
         self.other_revision = other_revision
         self.other_served = other_served
         self.key = key
+        self.bundles_url = bundles_url
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +74,7 @@ def sidecars(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         other_url = stack.enter_context(bundle_server(other_served))
         agreeing = stack.enter_context(fleet(2, url, key.public))
         (other,) = stack.enter_context(fleet(1, other_url, key.public))
-        yield Fleet(agreeing, other, revision, other_revision, other_served, key)
+        yield Fleet(agreeing, other, revision, other_revision, other_served, key, url)
 
 
 def listing(path: Path, sidecars: list[FleetSidecar], *extra: str) -> Path:
@@ -123,6 +125,17 @@ def test_one_token_for_every_opa_url_and_json_output(sidecars: Fleet) -> None:
     assert state["url"] == one.url
     assert state["healthy"] is True
     assert state["error"] is None
+
+
+def test_wait_gives_a_starting_fleet_time_to_activate_its_bundle(
+    sidecars: Fleet, tmp_path: Path
+) -> None:
+    with fleet(1, sidecars.bundles_url, sidecars.key.public, ready=False) as starting:
+        fleet_file = listing(tmp_path / "fleet.txt", [*starting, sidecars.agreeing[0]])
+        result = status("--from", str(fleet_file), "--wait", "20")
+
+    assert result.exit_code == 0, result.output
+    assert rows(result)[starting[0].url][:2] == ["yes", sidecars.revision]
 
 
 def test_a_sidecar_on_another_revision_is_a_disagreement_exit_1(
