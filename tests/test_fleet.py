@@ -245,9 +245,18 @@ def test_a_signed_bundle_that_widens_its_roots_takes_the_lock_and_every_request_
     wide = tmp_path / "wide"
     shutil.copytree(law, wide)
     (wide / ".manifest").write_text('{"roots": [""], "rego_version": 1}')
+    signed_wide = tmp_path / "wide.tar.gz"
+    # exportctl bundle refuses to sign it (test below): opa build does what it is told.
+    subprocess.run(
+        [str(OPA), "build", "--bundle", ".", "--signing-key", str(keys["current"].private)]
+        + ["--output", str(signed_wide)],
+        cwd=wide,
+        check=True,
+        capture_output=True,
+    )
     with fleet(1, bundles_url, keys["current"].public) as (opa,):
         wait_for_revision([opa], good)
-        publish_signed_bundle(wide, served, keys["current"])
+        publish_file(signed_wide, served)
         deadline = time.monotonic() + ACTIVATION_TIMEOUT
         while (answer := opa.request("GET", "/health"))[0] == 200:
             assert time.monotonic() < deadline, "the wide bundle was not activated"
@@ -255,7 +264,8 @@ def test_a_signed_bundle_that_widens_its_roots_takes_the_lock_and_every_request_
         decision = opa.request("POST", "/v1/data/exportctl/decision", {"input": TB_MAGNET})
 
     # Its roots cover system.authz: activating it erased the lock loaded beside the bundle, and
-    # OPA then answers nothing (fail closed). Only the signing key can do this.
+    # OPA then answers nothing (fail closed). Only the signing key can do this, and
+    # `exportctl bundle --signing-key` signs no bundle whose roots leave exportctl.
     assert (
         answer
         == decision
@@ -526,8 +536,18 @@ def test_bundle_signing_options_that_cannot_work_are_bad_input(
         ),
     ]
 
+    wide = tmp_path / "wide"
+    shutil.copytree(law, wide)
+    (wide / ".manifest").write_text('{"roots": ["exportctl", "system"]}')
+
     for options, message in cases:
         done = exportctl("bundle", "--policies", law, "-o", bundle, *options)
         assert done.returncode == 2, (options, done.stderr)
         assert done.stderr.count("\n") == 1 and message in done.stderr, (options, done.stderr)
+    widened = exportctl(
+        "bundle", "--policies", wide, "-o", bundle, "--signing-key", keys["current"].private
+    )
+    assert widened.returncode == 2, widened.stderr
+    assert "must declare roots under exportctl to be signed" in widened.stderr
+    assert widened.stderr.count("\n") == 1
     assert not bundle.exists()

@@ -147,6 +147,8 @@ def build_bundle(
     output.parent.mkdir(parents=True, exist_ok=True)
     opa = opa or opa_binary()
     signing = [] if signing_key is None else _signing_flags(opa, signing_key, signing_alg)
+    if signing:
+        _check_signable_roots(policies)
     with tempfile.TemporaryDirectory(prefix="exportctl-build-") as tmp:
         source = Path(tmp) / "policies"
         shutil.copytree(policies, source, ignore=shutil.ignore_patterns(TEST_FILES))
@@ -201,6 +203,26 @@ def _manifest_revision(bundle: Path) -> str:
     if not isinstance(found, str) or not found:
         raise UsageError(f"{bundle}: its .manifest has no revision")
     return found
+
+
+def _check_signable_roots(policies: Path) -> None:
+    """`UsageError` unless the bundle's roots all lie under `exportctl`: a signed bundle whose
+    roots covered `system` would erase, on activation, the lock and mask a sidecar loads beside
+    it (docs/deploy.md)."""
+    manifest = policies / ".manifest"
+    try:
+        roots = orjson.loads(manifest.read_bytes()).get("roots") if manifest.is_file() else None
+    except (OSError, orjson.JSONDecodeError) as e:
+        raise UsageError(f"{manifest}: not readable JSON: {e}") from e
+    if (
+        not isinstance(roots, list)
+        or not roots
+        or not all(r == "exportctl" or str(r).startswith("exportctl/") for r in roots)
+    ):
+        raise UsageError(
+            f"--signing-key: {manifest} must declare roots under exportctl to be signed, "
+            f"not {roots!r}: a sidecar loads its lock beside the bundle, under system"
+        )
 
 
 def _signing_flags(opa: str, signing_key: Path, signing_alg: str) -> list[str]:
