@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import inspect
 import io
 import os
 import statistics
@@ -85,11 +86,11 @@ def client_paths_us(
     `post` to instead of `decide`.
 
     Returns `raw_http_client` (a kept-alive `http.client` POST of the body, JSON decoded),
-    `opa_client` (the project's `OpaClient.decide`), `async_client` (`AsyncClient.decide`, one
-    event loop for all its calls), `opa_python_client` (opa-python-client 3's
-    `OpaClient.query_rule` on requests, kept alive), `opa_python_async_client` (its
-    `AsyncOpaClient.query_rule` on aiohttp, one event loop), and each client's overhead over the
-    raw POST as `<name>_overhead`.
+    `opa_client` (the project's `OpaClient.decide`), `async_client` (`AsyncClient.decide`,
+    awaited in one event loop that runs the whole measure), `opa_python_client`
+    (opa-python-client 3's `OpaClient.query_rule` on requests, kept alive),
+    `opa_python_async_client` (its `AsyncOpaClient.query_rule` on aiohttp, in the same loop),
+    and each client's overhead over the raw POST as `<name>_overhead`.
     """
     from opa_client import AsyncOpaClient  # its import alone takes ~0.5 s
     from opa_client import OpaClient as OpaPythonClient
@@ -101,46 +102,47 @@ def client_paths_us(
     raw = http.client.HTTPConnection(address.hostname, address.port)
     ours = OpaClient(url)
     theirs = OpaPythonClient(host=address.hostname, port=address.port, timeout=30)
-    loop = asyncio.new_event_loop()
-    ours_async = AsyncClient(url)
-    theirs_async = AsyncOpaClient(host=address.hostname, port=address.port, timeout=30)
-    loop.run_until_complete(theirs_async.__aenter__())
     rule = path.removeprefix("/v1/data/")
+    decision = path == DECISION_PATH
 
     def raw_post() -> None:
         raw.request("POST", path, body, {"Content-Type": "application/json"})
         orjson.loads(raw.getresponse().read())
 
-    def async_call() -> Any:
-        call = ours_async.decide(transaction) if decision else ours_async.post(path, body)
-        return loop.run_until_complete(call)
+    async def measure() -> dict[str, list[float]]:
+        # The sync clients block the loop while they run: every client is timed alone.
+        async with (
+            AsyncClient(url) as ours_async,
+            AsyncOpaClient(host=address.hostname, port=address.port, timeout=30) as theirs_async,
+        ):
+            runs: dict[str, Callable[[], Any]] = {
+                "raw_http_client": raw_post,
+                "opa_client": lambda: (
+                    ours.decide(transaction) if decision else ours.post(path, body)
+                ),
+                "async_client": lambda: (
+                    ours_async.decide(transaction) if decision else ours_async.post(path, body)
+                ),
+                "opa_python_client": lambda: theirs.query_rule(transaction, rule),
+                "opa_python_async_client": lambda: theirs_async.query_rule(transaction, rule),
+            }
+            times: dict[str, list[float]] = {name: [] for name in runs}
+            for round_ in range(calls + 1):  # the first round warms up
+                for name, run in runs.items():
+                    start = time.perf_counter()
+                    answer = run()
+                    if inspect.isawaitable(answer):
+                        await answer
+                    if round_:
+                        times[name].append(time.perf_counter() - start)
+            return times
 
-    decision = path == DECISION_PATH
-    runs: dict[str, Callable[[], Any]] = {
-        "raw_http_client": raw_post,
-        "opa_client": lambda: ours.decide(transaction) if decision else ours.post(path, body),
-        "async_client": async_call,
-        "opa_python_client": lambda: theirs.query_rule(transaction, rule),
-        "opa_python_async_client": lambda: loop.run_until_complete(
-            theirs_async.query_rule(transaction, rule)
-        ),
-    }
-    times: dict[str, list[float]] = {name: [] for name in runs}
     try:
-        for run in runs.values():
-            run()
-        for _ in range(calls):
-            for name, run in runs.items():
-                start = time.perf_counter()
-                run()
-                times[name].append(time.perf_counter() - start)
+        times = asyncio.run(measure())
     finally:
         raw.close()
         ours.close()
         theirs.close_connection()
-        loop.run_until_complete(ours_async.aclose())
-        loop.run_until_complete(theirs_async.__aexit__(None, None, None))
-        loop.close()
     medians = {name: statistics.median(t) * 1e6 for name, t in times.items()}
     raw_us = medians["raw_http_client"]
     return medians | {
