@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import orjson
+import pytest
 
 from exportctl._audit import canonical_json
 
@@ -36,8 +37,8 @@ def test_decide_on_another_day_says_so_and_decides_that_day(opa_url: str, tmp_pa
     on_own_day, on_other_day = orjson.loads(own.stdout), orjson.loads(what_if.stdout)
     assert own.stderr == b""
     assert what_if.stderr == (
-        b"exportctl: warning: --date: decided as on 2026-12-01, not on the transaction's own "
-        b"date (2026-03-10)\n"
+        b"exportctl: warning: what-if (--date): decided as on 2026-12-01, not on the "
+        b"transaction's own date (2026-03-10)\n"
     )
     assert on_own_day["date"] == "2026-03-10"
     assert on_other_day["date"] == "2026-12-01"
@@ -53,6 +54,24 @@ def test_decide_on_another_day_says_so_and_decides_that_day(opa_url: str, tmp_pa
     assert record["input"]["date"] == "2026-12-01"
     assert record["input_sha256"] == digest
     assert record["outcome"] == on_other_day["outcome"]
+
+
+@pytest.mark.parametrize("output_format", ["table", "markdown"])
+def test_a_report_says_in_its_warnings_that_the_date_was_replaced(
+    output_format: str, opa_url: str
+) -> None:
+    process = run(
+        "decide", "-f", output_format, "--opa-url", opa_url, "--date", "2026-12-01",
+        str(SUSPENDED),
+    )  # fmt: skip
+
+    assert process.returncode == 1, process.stderr
+    assert process.stderr == b""  # said once, in the report
+    text = " ".join(process.stdout.decode().split())
+    first_warning = text.split("Warnings", 1)[1].lstrip(" #•-")
+    assert first_warning.startswith(
+        "what-if (--date): decided as on 2026-12-01, not on the transaction's own date (2026-03-10)"
+    )
 
 
 def test_the_same_day_decides_without_a_warning(opa_url: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import shlex
 import signal
@@ -89,8 +90,8 @@ def decide_command(
             "--date",
             metavar="YYYY-MM-DD",
             help="Decide the transaction as if it took place on this day instead of its own "
-            "`date` (what-if). A warning names both days; the decision, and the audit record "
-            "with --record, hold the day decided.",
+            "`date` (what-if). The first warning names both days (on standard error with "
+            "`-f json`); the decision, and the audit record with --record, hold the day decided.",
             show_default=False,
         ),
     ] = None,
@@ -115,8 +116,11 @@ def decide_command(
         exportctl decide --date 2026-12-01 order.yaml
     """
     transaction = read_transaction(source)
+    date_note = None
     if on_date is not None:
-        transaction = with_date(transaction, checked_date("--date", on_date))
+        transaction, date_note = with_date(transaction, checked_date("--date", on_date))
+    if date_note is not None and output_format is OutputFormat.json:
+        warn(date_note)  # the JSON is the decision as OPA returned it
     if explain is Explain.full:
         warn("--explain full records every evaluation step: slow and very long on large inputs")
     decision = decide(transaction, opa_url, explain=explain)
@@ -129,6 +133,8 @@ def decide_command(
 
         with AuditLog(record, warn) as log:
             log.append_decision(decision, transaction)
+    if date_note is not None and output_format is not OutputFormat.json:
+        decision = dataclasses.replace(decision, warnings=(date_note, *decision.warnings))
     output(render(decision, output_format))
     if output_format is OutputFormat.json and decision.explanation:
         from exportctl._render.decision import explanation_text
@@ -137,15 +143,16 @@ def decide_command(
     raise typer.Exit(EXIT_CODES[decision.outcome])
 
 
-def with_date(transaction: Any, day: str) -> Any:
-    """`transaction` with its `date` replaced by `day` (`decide --date`), and a warning that
-    says so; a transaction that is not an object is left for the validation to refuse."""
+def with_date(transaction: Any, day: str) -> tuple[Any, str | None]:
+    """`transaction` with its `date` replaced by `day` (`decide --date`), and the sentence that
+    says so (None when its date is `day`); a transaction that is not an object is left for the
+    validation to refuse."""
     if not isinstance(transaction, dict) or transaction.get("date") == day:
-        return transaction
+        return transaction, None
     own = transaction.get("date")
     own_text = printable(own) if isinstance(own, str) else "no valid date"
-    warn(f"--date: decided as on {day}, not on the transaction's own date ({own_text})")
-    return {**transaction, "date": day}
+    note = f"what-if (--date): decided as on {day}, not on the transaction's own date ({own_text})"
+    return {**transaction, "date": day}, note
 
 
 def batch_command(
