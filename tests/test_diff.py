@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 
 from exportctl import decide
 from exportctl._cli import app
-from exportctl._diff import IGNORED, Change, Summary, load_corpus
+from exportctl._diff import IGNORED, Change, DiffReport, Side, Summary, load_corpus
 from exportctl._models import PolicyInfo
-from exportctl._render.diff import COMMENT_LIMIT
+from exportctl._render.diff import COMMENT_LIMIT, render_comment
 from exportctl._render.text import NOT_LEGAL_ADVICE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -508,3 +508,60 @@ def test_what_differs_on_every_run_is_not_compared(opa_url: str) -> None:
     assert [(d.part, d.field, d.base, d.head) for d in change.differences] == [
         ("reasons", "facts.x", None, 1)
     ]
+
+
+def test_the_comment_stays_under_the_limit_whatever_the_report() -> None:
+    # Made up to be as big as can be: thousands of changes with long names, one with thousands
+    # of differences, long values, a long link.
+    def side(outcome: str, warnings: int, value: str) -> Summary:
+        return Summary(
+            outcome,
+            None,
+            {
+                "items": {("1",): {"id": "1", "outcome": outcome}},
+                "reasons": {
+                    (f"P-{n}", "1"): {"provision": f"P-{n}", "facts": {"x": value}}
+                    for n in range(5)
+                },
+                "not_applied": {},
+                "missing_facts": {},
+                "warnings": {(f"{value} {n}",): f"{value} {n}" for n in range(warnings)},
+                "other": {},
+            },
+        )
+
+    huge = Change(
+        "big.json",
+        "BIG",
+        "2026-01-01",
+        "2026-01-01",
+        side("exempt", 0, "a"),
+        side("prohibited", 5000, "<b>|" * 500),
+    )
+    changes = [huge] + [
+        Change(
+            "x" * 300 + f"{n}.json",
+            f"T-{n}",
+            "2026-01-01",
+            "2026-01-02",
+            side("not_required", 0, "a"),
+            side("license_required", 3, "`c`" * 200),
+        )
+        for n in range(3000)
+    ]
+    report = DiffReport(
+        base=Side("b" * 5000, "sha256:0"),
+        head=Side("working tree", "sha256:1"),
+        compared=tuple((c.name, c.transaction_id) for c in changes),
+        changes=tuple(changes),
+        titles={f"P-{n}": "a title | with a pipe " * 30 for n in range(5)},
+    )
+
+    for shown in (0, 1, 50, 5000):
+        comment = render_comment(report, shown, "r" * 5000 + ".md", "https://x/" + "y" * 5000)
+        assert len(comment.encode()) < COMMENT_LIMIT, shown
+        assert comment.endswith(f"_{NOT_LEGAL_ADVICE}_\n")
+        left = len(changes) - comment.count("\n#### `")
+        assert f"_{left} more changed decisions are left out here: see the full report._" in comment
+    comment = render_comment(report, 1)
+    assert "- … " in comment and " more differences: see the full report" in comment

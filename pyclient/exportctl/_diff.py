@@ -11,6 +11,7 @@ missing fact, the warnings, and any field the contract does not name.
 
 from __future__ import annotations
 
+import functools
 import io
 import subprocess
 import tarfile
@@ -115,7 +116,8 @@ class Summary:
                 entry = _renamed(entry, renames)
                 if part == "items":
                     entry.pop("reasons", None)
-                keyed.setdefault(tuple(str(entry.get(n)) for n in names), []).append(entry)
+                key = tuple("" if entry.get(n) is None else str(entry.get(n)) for n in names)
+                keyed.setdefault(key, []).append(entry)
             entries[part] = {k: v[0] if len(v) == 1 else _sorted(v) for k, v in keyed.items()}
         warnings = [str(w) for w in document.pop("warnings", None) or ()]
         if dated:
@@ -160,8 +162,9 @@ class Difference:
     part: str
     """One of `PARTS`."""
     key: Key
-    """The entry: `(provision, item)` of a reason, `(item, field)` of a missing fact, `(id,)` of
-    an item, `(warning,)`, `(field,)` of `other`; `()` for the outcome and licensing policy."""
+    """The entry: `(provision, item)` of a reason, `(item, field, provision)` of a missing fact
+    (an empty provision when none asks for it), `(id,)` of an item, `(warning,)`, `(field,)` of
+    `other`; `()` for the outcome and the licensing policy."""
     kind: str
     """`changed`, `added` (only the head has the entry) or `removed` (only the base has it)."""
     field: str = ""
@@ -197,7 +200,7 @@ class Change:
     base: Summary
     head: Summary
 
-    @property
+    @functools.cached_property
     def differences(self) -> list[Difference]:
         """Everything that differs, part by part (`PARTS`), removed entries before added ones
         before changed ones, each sorted by key."""
@@ -250,7 +253,7 @@ class Change:
             for d in self.differences
             if d.part in ("reasons", "not_applied", "missing_facts")
         }
-        moved.discard("None")  # a missing fact no provision asks for
+        moved.discard("")  # a missing fact no provision asks for
         if moved:
             return sorted(moved)
         if not any(d.part in ("outcome", "licensing_policy", "items") for d in self.differences):
@@ -267,6 +270,8 @@ class Side:
     """`HEAD~1 (3f2a1bc)`, `working tree`, or `date 2026-11-10`."""
     revision: str
     """The bundle revision that answered."""
+    data_reviewed_on: str = ""
+    """The data review date its decisions gave (`policy.data_reviewed_on`), when it decided any."""
 
 
 @dataclass(frozen=True)
@@ -417,15 +422,17 @@ def _decide_all(
     transactions: Iterable[Mapping[str, Any]],
     renames: Mapping[str, str] | None = None,
     dated: bool = False,
-) -> tuple[list[Summary], list[str]]:
+) -> tuple[list[Summary], list[str], str]:
+    """The summaries and dates of the transactions' decisions, and the data review date."""
     client = OpaClient(url)
     try:
-        summaries, dates = [], []
+        summaries, dates, reviewed = [], [], ""
         for transaction in transactions:
             decision = client.decide(transaction)
             summaries.append(Summary.of(decision, renames, dated))
             dates.append(decision.date)
-        return summaries, dates
+            reviewed = decision.policy.data_reviewed_on
+        return summaries, dates, reviewed
     finally:
         client.close()
 
@@ -442,8 +449,8 @@ def _validated(entries: Sequence[CorpusEntry], dates: Sequence[str | None]) -> N
 
 def _compare(
     entries: Sequence[CorpusEntry],
-    base: tuple[list[Summary], list[str]],
-    head: tuple[list[Summary], list[str]],
+    base: tuple[list[Summary], list[str], str],
+    head: tuple[list[Summary], list[str], str],
 ) -> tuple[Change, ...]:
     changes = []
     for entry, before, after, before_date, after_date in zip(
@@ -493,8 +500,8 @@ def diff_revisions(
             base = _decide_all(base_opa.url, transactions, aliases(head_dir))
             head = _decide_all(head_opa.url, transactions)
             return DiffReport(
-                base=Side(f"{base_rev} ({commit})", base_opa.revision),
-                head=Side("working tree", head_opa.revision),
+                base=Side(f"{base_rev} ({commit})", base_opa.revision, base[2]),
+                head=Side("working tree", head_opa.revision, head[2]),
                 compared=_compared(entries),
                 changes=_compare(entries, base, head),
                 titles=_titles(base_dir, head_dir),
@@ -517,8 +524,8 @@ def diff_dates(
         base = _decide_all(opa.url, (with_date(e.transaction, date_a) for e in entries), dated=True)
         head = _decide_all(opa.url, (with_date(e.transaction, date_b) for e in entries), dated=True)
         return DiffReport(
-            base=Side(f"date {date_a}", opa.revision),
-            head=Side(f"date {date_b}", opa.revision),
+            base=Side(f"date {date_a}", opa.revision, base[2]),
+            head=Side(f"date {date_b}", opa.revision, head[2]),
             compared=_compared(entries),
             changes=_compare(entries, base, head),
             titles=_titles(directory),

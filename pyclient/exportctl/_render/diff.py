@@ -17,12 +17,17 @@ import orjson
 from exportctl._diff import Change, Difference, DiffReport
 from exportctl._render.text import NOT_LEGAL_ADVICE, printable
 
+LINK_LIMIT = 2_000
+"""The longest link to the full report the comment holds (a longer one is left out: cut, it
+would lead nowhere)."""
 COMMENT_LIMIT = 65_536
 """GitHub's limit on a comment body, in characters. The comment is kept under it counted in UTF-8
 bytes, which are never fewer than the characters."""
 SHOWN = 50
 """Changed decisions the comment shows, at most, unless told otherwise (`diff --shown`, whose
 help names this number)."""
+DIFFERENCES_SHOWN = 40
+"""Differences of one changed decision the comment lists, at most."""
 VALUE_LIMIT = 160
 """Characters of a value (a warning, a reason's facts) the comment shows; the full report shows
 it whole."""
@@ -71,9 +76,7 @@ def where(difference: Difference) -> str:
         case "reasons" | "not_applied":
             return f"{key[0]} on item {key[1]}"
         case "missing_facts":
-            return f"item {key[0]}: {key[1]}" + (
-                f" (asked by {key[2]})" if key[2] != "None" else ""
-            )
+            return f"item {key[0]}: {key[1]}" + (f" (asked by {key[2]})" if key[2] else "")
         case "items" | "other":
             return key[0]
     return ""
@@ -100,8 +103,10 @@ def describe(report: DiffReport, difference: Difference, limit: int | None = Non
 def render_text(report: DiffReport, width: int | None = None) -> str:
     """The report for a terminal: one block per changed decision."""
     lines = [
-        f"base: {report.base.label}, bundle {report.base.revision}",
-        f"head: {report.head.label}, bundle {report.head.revision}",
+        f"base: {report.base.label}, bundle {report.base.revision}, "
+        f"data reviewed on {report.base.data_reviewed_on or '—'}",
+        f"head: {report.head.label}, bundle {report.head.revision}, "
+        f"data reviewed on {report.head.data_reviewed_on or '—'}",
         f"{len(report.changes)} of {report.total} decisions changed",
     ]
     for change in report.changes:
@@ -159,7 +164,7 @@ def _md_difference(report: DiffReport, d: Difference, limit: int | None) -> str:
         title = f": {_html_safe(report.title(d.key[0]))}" if d.kind != "changed" else ""
     elif d.part == "missing_facts":
         entry, title = f"item {_code(d.key[0])}, {_code(d.key[1])}", ""
-        if d.key[2] != "None":
+        if d.key[2]:
             entry += f" (asked by {_code(d.key[2])})"
     else:
         entry, title = _code(d.key[0]), ""
@@ -174,7 +179,11 @@ def _md_change(report: DiffReport, change: Change, limit: int | None) -> str:
         f"#### {_code(change.name)} ({_code(change.transaction_id)}) · {_when(change)}",
         "",
     ]
-    lines += [_md_difference(report, d, limit) for d in change.differences]
+    differences = change.differences
+    shown = differences if limit is None else differences[:DIFFERENCES_SHOWN]
+    lines += [_md_difference(report, d, limit) for d in shown]
+    if len(shown) < len(differences):
+        lines.append(f"- … {len(differences) - len(shown)} more differences: see the full report")
     if not _names_provisions(change):
         lines.append(
             "- same provisions; they fired on the changed items: "
@@ -214,6 +223,8 @@ def _header(report: DiffReport, limit: int | None) -> str:
         "|---|---|---|",
         f"| policies | {_cell(base)} | {_cell(head)} |",
         f"| bundle revision | {_code(report.base.revision)} | {_code(report.head.revision)} |",
+        f"| data reviewed on | {_cell(report.base.data_reviewed_on) or '—'} "
+        f"| {_cell(report.head.data_reviewed_on) or '—'} |",
     ]
     return "\n".join(lines) + "\n"
 
@@ -308,7 +319,9 @@ def render_comment(
     if full_report is None:
         tail = "The full report, every changed decision: `exportctl diff ... --report FILE`."
     else:
-        where_it_is = f"[{_value(full_report, 200)}]({link})" if link else _code(full_report)
+        name = _value(full_report, 200)
+        link = link if link and len(link) <= LINK_LIMIT else None
+        where_it_is = f"[{name}]({link})" if link else _code(name)
         if link:
             where_it_is += " (an artifact of the workflow run)"
         tail = f"The full report, every changed decision: {_html_safe(where_it_is)}."
@@ -328,8 +341,14 @@ def render_json(report: DiffReport, width: int | None = None) -> str:
         return [dict(zip(keys, p, strict=True)) for p in values]
 
     document = {
-        "base": {"label": report.base.label, "revision": report.base.revision},
-        "head": {"label": report.head.label, "revision": report.head.revision},
+        **{
+            name: {
+                "label": side.label,
+                "revision": side.revision,
+                "data_reviewed_on": side.data_reviewed_on,
+            }
+            for name, side in (("base", report.base), ("head", report.head))
+        },
         "total": report.total,
         "changed": len(report.changes),
         "changes": [
