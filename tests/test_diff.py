@@ -565,3 +565,16 @@ def test_the_comment_stays_under_the_limit_whatever_the_report() -> None:
         assert f"_{left} more changed decisions are left out here: see the full report._" in comment
     comment = render_comment(report, 1)
     assert "- … " in comment and " more differences: see the full report" in comment
+
+
+def test_an_unwritable_report_file_is_a_usage_error(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.json"
+    shutil.copy(SCENARIOS / BETWEEN_01_AND_1_PCT[0], corpus)
+    args = ["diff", "--date", "2026-11-10", "--date", "2026-11-11", "--corpus", str(corpus)]
+
+    result = runner.invoke(app, [*args, "--report", str(tmp_path / "no" / "such" / "r.md")])
+
+    assert result.exit_code == 2
+    progress, error = result.stderr.strip().splitlines()
+    assert progress.startswith("exportctl: comparing 1 transactions")
+    assert error == f"exportctl: error: --report {tmp_path}/no/such/r.md: No such file or directory"
