@@ -202,8 +202,15 @@ def test_the_review_date_warning_reaches_every_format(decisions: dict[str, Decis
     assert not any("not covered" in w for w in on_time.warnings)
 
 
-# What `--explain fails` printed before it was mapped to the provisions: OPA's compiled rule bodies.
-COMPILER_INTERNALS = re.compile(r"__local\d+__|internal\.member_2|query:1|^\s*(Enter|Redo|Fail) ")
+# What `--explain fails` printed before it was mapped to the provisions, OPA's compiled forms:
+# variables the compiler made (`__local2464__`), its internal built-ins (`internal.member_2(...)`),
+# comparisons as calls (`gt(__local1529__, 0)`, `neq(code, null)`), the query (`query:1`), and
+# Enter, Redo and Fail events carrying whole rewritten rule bodies.
+COMPILER_INTERNALS = re.compile(
+    r"__local\d+__|internal\.member_2|\b(gt|gte|lt|lte|neq|equal)\(|query:1"
+    r"|^\s*(Enter|Redo|Fail) ",
+    re.MULTILINE,
+)
 
 
 def test_explain_fails_shows_what_failed_in_the_provisions(opa_url: str) -> None:
