@@ -273,23 +273,6 @@ def test_the_markdown_of_500_changed_decisions_fits_a_comment(
     assert "left out" not in report
     assert report.endswith(f"\n_{NOT_LEGAL_ADVICE}_\n")
 
-    # Asked for every change, the comment still stops under the limit, saying how many it left.
-    everything = run_diff(
-        through_clone,
-        "--base",
-        "HEAD~1",
-        "--corpus",
-        str(corpus),
-        "-f",
-        "markdown",
-        "--shown",
-        "500",
-    )
-    assert len(everything.stdout.encode()) < COMMENT_LIMIT
-    left = 500 - everything.stdout.count("\n#### `orders.jsonl:")
-    assert left > 0
-    assert f"_{left} more changed decisions are left out here" in everything.stdout
-
 
 def test_the_end_of_the_no_70_window_brings_no_61_back() -> None:
     result = runner.invoke(
