@@ -1,8 +1,6 @@
-"""`make bench`, the fleet's measures: decision throughput of `exportctl batch` over two sidecars
-against one, and the clients on the decision path side by side (raw `http.client`, the project's
-`OpaClient` and `AsyncClient`, opa-python-client's `query_rule`).
-
-Run alone: `.venv/bin/python bench/fleet.py` prints both.
+"""The fleet's measures (part of `make bench`): decision throughput of `exportctl batch` over
+two sidecars against one, and the clients on the decision path side by side (raw `http.client`,
+the project's `OpaClient` and `AsyncClient`, opa-python-client's `query_rule`).
 """
 
 from __future__ import annotations
@@ -13,7 +11,6 @@ import inspect
 import io
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
-from batch import BOM_LINES, transactions
+from batch import transactions
 
 from exportctl import AsyncClient, OpaClient
 from exportctl._batch_file import run_batch
@@ -148,30 +145,3 @@ def client_paths_us(
     return medians | {
         f"{name}_overhead": us - raw_us for name, us in medians.items() if name != "raw_http_client"
     }
-
-
-def main() -> int:
-    from run import tcp_sidecar
-
-    figures = fleet_throughput()
-    print(
-        f"## Batch over a fleet ({FLEET_BATCH:,} tx, {BOM_LINES}-line BOMs, "
-        f"{figures['cores']:.0f} cores)\n\n"
-        f"one sidecar {figures['one_sidecar']:,.0f}/s, two sidecars "
-        f"{figures['two_sidecars']:,.0f}/s: × {figures['ratio']:.2f}\n"
-    )
-    with tempfile.TemporaryDirectory() as tmp, tcp_sidecar(Path(tmp)) as url:
-        for path in (DECISION_PATH, CHEAP_PATH):
-            medians = client_paths_us(url, path=path)
-            print(f"## Clients, POST {path} (median µs per call, interleaved)\n")
-            print("| client | µs | over raw |\n|---|---:|---:|")
-            for name, us in medians.items():
-                if not name.endswith("_overhead"):
-                    over = medians.get(f"{name}_overhead")
-                    print(f"| {name} | {us:,.0f} | {'' if over is None else f'{over:+,.0f}'} |")
-            print()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
