@@ -89,6 +89,9 @@ def pull_request(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     clone's `.venv` is the project's, as `make test` would have left it."""
     clone = tmp_path_factory.mktemp("workflow") / "exportctl"
     git("clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone), cwd=ROOT)
+    # origin/main is the commit cloned, whatever branches the project's checkout has (in CI a
+    # pull request's merge commit, with main only as a remote-tracking branch).
+    git("update-ref", "refs/remotes/origin/main", "HEAD", cwd=clone)
     path = clone / SUSPENSION_FILE
     record = orjson.loads(path.read_bytes())
     for suspension in record["suspends"]:
@@ -159,8 +162,10 @@ def test_the_diff_step_fails_when_diff_fails(pull_request: Path, tmp_path: Path)
     broken = tmp_path / "no-main"
     git("clone", "--quiet", str(pull_request), str(broken), cwd=tmp_path)
     (broken / ".venv").symlink_to(ROOT / ".venv")
-    # This clone's origin/main is the pull request's branch; without it diff exits 2.
-    git("update-ref", "-d", "refs/remotes/origin/main", cwd=broken)
+    # Without an origin/main (this clone's would be the pull request's branch) diff exits 2.
+    subprocess.run(["git", "update-ref", "-d", "refs/remotes/origin/main"], cwd=broken, check=False)
+    missing = ["git", "rev-parse", "--verify", "--quiet", "origin/main"]
+    assert subprocess.run(missing, cwd=broken, capture_output=True, check=False).returncode != 0
 
     done = run_step(
         step("Diff the decisions against main"),
