@@ -17,7 +17,6 @@ import orjson
 import typer
 
 from exportctl._cli._app import checked_date, output
-from exportctl._yaml import load_yaml
 from exportctl.errors import ExportCtlError, UsageError
 
 
@@ -113,6 +112,8 @@ def new_command(
         document_format = DocumentFormat.json if is_json else DocumentFormat.yaml
     text = template(shape, day)
     if document_format is DocumentFormat.json:
+        from exportctl._yaml import load_yaml
+
         transaction = load_yaml(text.encode(), f"the template {shape}")
         text = orjson.dumps(transaction, option=orjson.OPT_INDENT_2).decode() + "\n"
     if output_file is None:
