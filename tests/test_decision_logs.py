@@ -1,12 +1,11 @@
-"""Decision logs: a real OPA with the decision-log plugin and deploy/mask.rego uploads to a
-collector on loopback; the client's audit records and OPA's events name the same decisions, and
-what leaves the sidecar holds no party name, description or amount."""
+"""Decision logs: a locked sidecar started as deploy/ configures it (tests/fleet_support.py: the
+signed bundle from nginx, deploy/opa-config.yaml, deploy/mask.rego) uploads to a collector on
+loopback; the client's audit records and OPA's events name the same decisions, and what leaves
+the sidecar holds no party name, description or amount."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +15,9 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
+import fleet_support
 from decision_log_collector import Collector, Event
-from exportctl import OpaClient, build_bundle
+from exportctl import OpaClient
 from exportctl._cli import app
 from exportctl._paths import opa_binary, policies_dir
 
@@ -36,63 +36,34 @@ runner = CliRunner()
 @dataclass(frozen=True)
 class LoggingSidecar:
     url: str
+    token: str
     revision: str
     collector: Collector
+
+    def client(self) -> OpaClient:
+        return OpaClient(self.url, token=self.token)
 
 
 @pytest.fixture(scope="module")
 def sidecar(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoggingSidecar]:
-    """OPA serving the bundle with deploy/mask.rego, uploading its decision logs every second."""
+    """A locked sidecar as deploy/ configures it (a signed bundle from nginx, deploy/mask.rego),
+    uploading its decision logs to a collector every second."""
     workdir = tmp_path_factory.mktemp("decision-logs")
-    bundle = workdir / "bundle.tar.gz"
-    revision = build_bundle(policies_dir(), bundle)
-    with Collector() as collector:
-        config = workdir / "opa-config.yaml"
-        config.write_bytes(
-            orjson.dumps(
-                {
-                    "services": {"collector": {"url": collector.url}},
-                    "decision_logs": {
-                        "service": "collector",
-                        "mask_decision": "/system/log/mask",
-                        "reporting": {"min_delay_seconds": 1, "max_delay_seconds": 1},
-                    },
-                }
-            )
-        )
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            address = f"127.0.0.1:{probe.getsockname()[1]}"
-        log = workdir / "opa.log"
-        command = [
-            opa_binary(),
-            "run",
-            "--server",
-            "--skip-version-check",
-            "--addr",
-            address,
-            "--config-file",
-            str(config),
-            "--log-level",
-            "error",
-            str(bundle),
-            str(MASK),
-        ]
-        with log.open("wb") as output:
-            process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://{address}"
-            deadline = time.monotonic() + 20
-            health = OpaClient(url, timeout=1)
-            while not health.healthy():
-                assert time.monotonic() < deadline and process.poll() is None, log.read_text()
-                time.sleep(0.05)
-            yield LoggingSidecar(url, revision, collector)
-            assert not collector.refused
-            assert b"mask" not in log.read_bytes(), log.read_text()  # no mask rule failed
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    key = fleet_support.make_key_pair(workdir / "keys", "exportctl")
+    served = workdir / "served"
+    with fleet_support.bundle_server(served) as bundles_url, Collector() as collector:
+        revision = fleet_support.publish_signed_bundle(policies_dir(), served, key)
+        with fleet_support.sidecar(bundles_url, key.public, collector_url=collector.url) as opa:
+            yield LoggingSidecar(opa.url, opa.token, revision, collector)
+            log = opa.log.read_text(errors="replace")
+        assert not collector.refused
+        for failure in ("Log event masking failed", "mask rule skipped", "Log upload failed"):
+            assert failure not in log, log
+
+
+def opa(sidecar: LoggingSidecar) -> list[str]:
+    """The CLI's options for the sidecar."""
+    return ["--opa-url", sidecar.url, "--opa-token", sidecar.token]
 
 
 def audit_records(directory: Path) -> list[dict[str, Any]]:
@@ -171,7 +142,7 @@ def test_each_decision_is_logged_once_under_the_audit_records_id(
     for path in EXAMPLE_FILES:
         result = runner.invoke(
             app,
-            ["decide", "-f", "json", "--opa-url", sidecar.url, "--record", str(audit), str(path)],
+            ["decide", "-f", "json", *opa(sidecar), "--record", str(audit), str(path)],
         )
         assert result.exit_code in (0, 1, 4), result.output
         answers.append(orjson.loads(result.stdout))
@@ -208,7 +179,7 @@ def test_each_decision_is_logged_once_under_the_audit_records_id(
 
 def test_the_classified_control_code_is_logged(sidecar: LoggingSidecar) -> None:
     [tb_magnet] = [t for t in EXAMPLES if t["id"] == "SO-2026-00417"]  # no declared code
-    decision = OpaClient(sidecar.url).decide(tb_magnet)
+    decision = sidecar.client().decide(tb_magnet)
     assert decision.audit is not None
 
     event = events_by_id(sidecar, {decision.audit.decision_id})[decision.audit.decision_id]
@@ -224,7 +195,7 @@ def test_a_batch_is_one_event_per_chunk_and_each_record_names_its_place(
     audit, out = tmp_path / "audit", tmp_path / "out.jsonl"
     result = runner.invoke(
         app,
-        ["batch", "--opa-url", sidecar.url, "--record", str(audit), "--chunk-size", "2"]
+        ["batch", *opa(sidecar), "--record", str(audit), "--chunk-size", "2"]
         + ["--output", str(out), str(ORDERS)],
     )
     assert result.exit_code == 0, result.output
@@ -255,7 +226,7 @@ def test_a_field_the_schema_does_not_know_does_not_leave_the_sidecar(
 ) -> None:
     transaction = dict(EXAMPLES[0], buyer_address="Musterstrasse 1, 10115 Berlin")
     transaction["items"] = [dict(i, unit_price=123.45) for i in transaction["items"]]
-    answer = OpaClient(sidecar.url).post(
+    answer = sidecar.client().post(
         "/v1/data/exportctl/decision", orjson.dumps({"input": transaction})
     )
     assert answer["result"]["outcome"] == "insufficient_information"  # the schema refuses it
