@@ -5,6 +5,7 @@ the sidecar holds no party name, description or amount."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 
 import fleet_support
 from decision_log_collector import Collector, Event
-from exportctl import OpaClient
+from exportctl import AsyncClient, Decision, OpaClient
 from exportctl._cli import app
 from exportctl._paths import opa_binary, policies_dir
 
@@ -186,6 +187,25 @@ def test_the_classified_control_code_is_logged(sidecar: LoggingSidecar) -> None:
 
     assert "control_code" not in tb_magnet["items"][0]
     assert [r.get("control_code") for r in event["result"]["reasons"]] == ["1C904.a.4"]
+
+
+def test_async_client_decisions_in_flight_together_are_each_logged_under_their_id(
+    sidecar: LoggingSidecar,
+) -> None:
+    async def decide_all() -> list[Decision]:
+        async with AsyncClient(sidecar.url, token=sidecar.token) as opa:
+            return await asyncio.gather(*(opa.decide(t) for t in EXAMPLES))
+
+    decisions = asyncio.run(decide_all())
+    ids = [d.audit.decision_id for d in decisions if d.audit is not None]
+    assert len(set(ids)) == len(EXAMPLES)
+
+    events = events_by_id(sidecar, set(ids))
+
+    for transaction, decision, decision_id in zip(EXAMPLES, decisions, ids, strict=True):
+        assert events[decision_id]["result"]["transaction_id"] == transaction["id"]
+        assert events[decision_id]["result"]["outcome"] == decision.outcome
+        assert events[decision_id]["input"] == kept_input(transaction)
 
 
 def test_a_batch_is_one_event_per_chunk_and_each_record_names_its_place(
