@@ -267,3 +267,14 @@ def test_the_mask_copies_control_codes_by_the_schemas_pattern() -> None:
         check=True,
     )
     assert done.stdout.strip() == schema["$defs"]["control_code"]["pattern"]
+
+
+def test_the_mask_policys_own_tests_cover_all_of_it() -> None:
+    done = subprocess.run(
+        [opa_binary(), "test", "--coverage", str(MASK), str(MASK.with_name("mask_test.rego"))],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = orjson.loads(done.stdout)
+    assert report["files"][str(MASK)]["coverage"] == 100, report["files"][str(MASK)]
