@@ -259,3 +259,39 @@ def test_batch_refuses_a_yaml_stream_with_a_trap_before_deciding_anything(
     )
     assert process.stderr.count(b"\n") == 1
     assert not out.exists()
+
+
+def test_diff_reads_a_yaml_corpus_as_its_json(tmp_path: Path) -> None:
+    transactions = [orjson.loads(path.read_bytes()) for path in EXAMPLES]
+    (tmp_path / "orders.yaml").write_text(yaml.safe_dump_all(transactions, sort_keys=False))
+    (tmp_path / "orders.jsonl").write_bytes(
+        b"".join(orjson.dumps(tx) + b"\n" for tx in transactions)
+    )
+    dates = ["--date", "2026-11-10", "--date", "2026-11-11", "--format", "json"]
+
+    reports = [
+        run("diff", *dates, "--corpus", str(tmp_path / name))
+        for name in ("orders.yaml", "orders.jsonl")
+    ]
+
+    assert reports[0].returncode == reports[1].returncode, reports[0].stderr
+    assert reports[0].returncode in (0, 1), reports[0].stderr
+    changes = [
+        [{k: v for k, v in c.items() if k != "name"} for c in orjson.loads(r.stdout)["changes"]]
+        for r in reports
+    ]
+    assert changes[0] == changes[1]
+    assert changes[0], "the end of No. 61's suspension changes some example's decision"
+
+
+def test_diff_refuses_a_yaml_corpus_with_a_trap_naming_the_field(tmp_path: Path) -> None:
+    (tmp_path / "orders.yaml").write_bytes(
+        TB_MAGNET_YAML.replace(b"destination: DE", b"destination: NO")
+    )
+
+    process = run("diff", "--date", "2026-01-01", "--date", "2026-01-02", "--corpus", str(tmp_path))
+
+    assert process.returncode == 2, process.stderr
+    assert process.stderr.startswith(
+        b"exportctl: error: orders.yaml: invalid transaction: document 1: destination: NO is read"
+    )

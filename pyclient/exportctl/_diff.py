@@ -29,7 +29,7 @@ from exportctl._paths import policies_dir
 from exportctl._provisions import aliases, provision_metadata
 from exportctl._schema import validate_transaction
 from exportctl._sidecar import Sidecar
-from exportctl.errors import ExportCtlError, InputError
+from exportctl.errors import ExportCtlError, InputError, UsageError
 
 Pair = tuple[str, str]
 Key = tuple[str, ...]
@@ -306,7 +306,9 @@ def default_corpus(policies: Path) -> Path:
 
 def load_corpus(path: Path, root: Path) -> list[CorpusEntry]:
     """The transactions of `path`: a directory of JSON files (searched recursively, names starting
-    with `_` skipped), a `.json` file or a JSON Lines file (`.jsonl`, one per line). A JSON object
+    with `_` skipped), a `.json` file, a JSON Lines file (`.jsonl`, one per line) or a YAML file
+    (`.yaml`, `.yml`: one document or several separated by `---`, read as `exportctl._yaml`
+    reads them). A JSON object
     with `transaction` or `transaction_file` is a scenario case: its transaction is used, and
     `transaction_file` is read relative to `root`."""
     if path.is_dir():
@@ -314,7 +316,7 @@ def load_corpus(path: Path, root: Path) -> list[CorpusEntry]:
             p
             for p in path.rglob("*")
             if p.is_file()
-            and p.suffix in (".json", ".jsonl")
+            and p.suffix in (".json", ".jsonl", *YAML_SUFFIXES)
             and not any(part.startswith("_") for part in p.relative_to(path).parts)
         )
         entries = [e for f in files for e in _entries(f, f.relative_to(path).as_posix(), root)]
@@ -332,6 +334,12 @@ def _entries(path: Path, name: str, root: Path) -> list[CorpusEntry]:
         text = path.read_bytes()
     except OSError as e:
         raise DiffUsageError(f"cannot read {path}: {e.strerror or e}") from e
+    if path.suffix in YAML_SUFFIXES:
+        documents = _yaml_documents(text, name)
+        return [
+            CorpusEntry(f"{name}:{n}" if len(documents) > 1 else name, _transaction(d, name, root))
+            for n, d in enumerate(documents, start=1)
+        ]
     if path.suffix == ".jsonl":
         return [
             CorpusEntry(
@@ -341,6 +349,19 @@ def _entries(path: Path, name: str, root: Path) -> list[CorpusEntry]:
             if line.strip()
         ]
     return [CorpusEntry(name, _transaction(_json(text, name), name, root))]
+
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _yaml_documents(data: bytes, name: str) -> list[Any]:
+    from exportctl._yaml import load_yaml_documents
+
+    try:
+        return list(load_yaml_documents(data, name))
+    except UsageError as e:  # not YAML, or YAML read otherwise than JSON: names the field
+        message = f"{name}: invalid transaction: {e}" if isinstance(e, InputError) else str(e)
+        raise DiffUsageError(message) from e
 
 
 def _json(data: bytes, name: str) -> Any:
