@@ -3,13 +3,14 @@ COVERAGE_MIN ?= 100
 EXAMPLE ?= examples/cn-export-tb-magnet.json
 BIN := .venv/bin
 
-.PHONY: help setup run test bundle bench docs scenarios-update
+.PHONY: help setup run test bundle wheel bench docs scenarios-update
 
 help:
 	@echo "make setup   create .venv and build OPA 1.22.3 into .tools/bin (idempotent)"
 	@echo "make run     decide $(EXAMPLE) with a local OPA sidecar"
 	@echo "make test    opa fmt/check/test (coverage >= $(COVERAGE_MIN) %), ruff, mypy, pytest"
 	@echo "make bundle  build build/bundle.tar.gz for a production OPA"
+	@echo "make wheel   build dist/exportctl-*.whl, the bundle of policies/ inside, to pip install"
 	@echo "make bench   every speed target side by side in one run (bench/run.py)"
 	@echo "make docs    regenerate the generated parts of README.md and docs/"
 	@echo "make scenarios-update  rewrite scenario expectations from the bundle (review the diff)"
@@ -28,6 +29,10 @@ test: setup
 
 bundle: setup
 	@$(BIN)/exportctl bundle --output build/bundle.tar.gz
+
+# setup.py builds the bundle into the wheel, or fails: no wheel without the law.
+wheel: setup
+	@$(BIN)/python -m pip wheel --no-deps --wheel-dir dist .
 
 bench: setup
 	@$(BIN)/python bench/run.py

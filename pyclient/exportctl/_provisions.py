@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from exportctl._client import client_for
-from exportctl._paths import opa_binary, policies_dir
+from exportctl._paths import opa_binary, packaged_bundle, policies_dir
 from exportctl.errors import EngineError
 
 CALENDAR_PATH = "/v1/data/exportctl/calendar/clauses_on_date"
@@ -65,11 +65,14 @@ class Provision:
 
 
 def provision_metadata(policies: Path | None = None) -> list[dict[str, Any]]:
-    """Package annotations of every provision (those with `custom.id`), in bundle order."""
-    directory = policies or policies_dir()
+    """Package annotations of every provision (those with `custom.id`), in bundle order: of
+    `policies`, else of the bundle an installed wheel ships, else of `policies_dir()`."""
+    directory = policies or packaged_bundle() or policies_dir()
+    # A directory is inspected from inside; a bundle tarball as it is.
+    inspected_path, cwd = (".", directory) if directory.is_dir() else (str(directory), None)
     inspected = subprocess.run(
-        [opa_binary(), "inspect", "--annotations", "--format", "json", "."],
-        cwd=directory,
+        [opa_binary(), "inspect", "--annotations", "--format", "json", inspected_path],
+        cwd=cwd,
         capture_output=True,
         check=False,
     )

@@ -27,7 +27,7 @@ from typing import IO, Self
 
 import orjson
 
-from exportctl._paths import SIDECAR_AUTHZ, opa_binary, policies_dir
+from exportctl._paths import SIDECAR_AUTHZ, opa_binary, packaged_bundle, policies_dir
 from exportctl.errors import EngineError, EngineUnavailableError, UsageError
 
 TEST_FILES = "*_test.rego"
@@ -340,6 +340,13 @@ def cached_bundle(policies: Path, opa: str | None = None) -> tuple[Path, str]:
     return cached, bundle_revision
 
 
+def default_revision() -> str:
+    """The revision of the bundle a `Sidecar()` serves, found without starting OPA: the bundle
+    an installed wheel ships, else that of `policies_dir()`."""
+    packaged = packaged_bundle()
+    return _manifest_revision(packaged) if packaged else revision(policies_dir())
+
+
 class Sidecar:
     """An OPA server on a private unix socket, serving a bundle built from `policies`.
 
@@ -356,8 +363,10 @@ class Sidecar:
     def __init__(
         self, policies: Path | None = None, *, opa: str | None = None, startup_timeout: float = 20.0
     ) -> None:
-        self.policies = policies or policies_dir()
-        """The bundle directory the server was started from."""
+        self.packaged_bundle = None if policies else packaged_bundle()
+        """The bundle an installed wheel ships, served when no `policies` are given."""
+        self.policies = policies or (None if self.packaged_bundle else policies_dir())
+        """The bundle directory the server was started from, unless it serves `packaged_bundle`."""
         self.revision = ""
         """Revision of the bundle being served, set by `start()`."""
         self.token = ""
@@ -400,7 +409,12 @@ class Sidecar:
                     f"the sidecar's socket path {socket_path} is longer than {SOCKET_PATH_MAX} "
                     "bytes: set TMPDIR to a shorter directory"
                 )
-            bundle, self.revision = cached_bundle(self.policies, opa)
+            if self.packaged_bundle is not None:
+                bundle = self.packaged_bundle
+                self.revision = _manifest_revision(bundle)
+            else:
+                assert self.policies is not None
+                bundle, self.revision = cached_bundle(self.policies, opa)
             self.token = secrets.token_urlsafe(32)
             # Data outside the bundle's roots: read by deploy/authz.rego, not on the command line.
             token_file = self.workdir / "token.json"

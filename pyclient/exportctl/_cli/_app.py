@@ -200,6 +200,32 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    """`--version`: the package version and the revision of the bundle decisions come from,
+    without starting OPA."""
+    if value:
+        from exportctl import __version__
+        from exportctl._sidecar import default_revision
+
+        typer.echo(f"exportctl {__version__} (bundle revision {default_revision()})")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _group_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Print the package version and the bundle revision, then exit.",
+        ),
+    ] = False,
+) -> None:
+    pass
+
+
 SourceArgument = Annotated[
     str,
     typer.Argument(
