@@ -38,6 +38,19 @@ def sidecar() -> Iterator[Sidecar]:
                 os.environ["EXPORTCTL_OPA_TOKEN"] = previous
 
 
+@pytest.fixture(autouse=True)
+def _token_environment() -> Iterator[None]:
+    """The environment's token as it was before each test: the CLI run in this process puts an
+    `--opa-token` into `EXPORTCTL_OPA_TOKEN`, where its client reads it, and a wrong one would
+    stay there for the subprocesses of later tests."""
+    before = os.environ.get("EXPORTCTL_OPA_TOKEN")
+    yield
+    if before is None:
+        os.environ.pop("EXPORTCTL_OPA_TOKEN", None)
+    else:
+        os.environ["EXPORTCTL_OPA_TOKEN"] = before
+
+
 @pytest.fixture(scope="session")
 def opa_url(sidecar: Sidecar) -> str:
     """Base URL of the session's OPA (`unix:///…/opa.sock`)."""

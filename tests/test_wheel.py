@@ -10,7 +10,7 @@ import sys
 import tarfile
 import tomllib
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,9 +37,12 @@ PER_CALL = ("decision_id", "decided_at")
 """The audit fields that differ between two decisions of the same transaction."""
 
 
-def pip(*args: str) -> subprocess.CompletedProcess[str]:
+def pip(
+    *args: str, environment: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pip", "--disable-pip-version-check", *args],
+        env={**os.environ, **(environment or {})},  # pip's build backend runs in a child of pip
         capture_output=True,
         text=True,
         check=False,
@@ -47,29 +50,28 @@ def pip(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def pip_offline(args: list[str], requirements: list[str]) -> subprocess.CompletedProcess[str]:
+def pip_offline(
+    args: list[str], requirements: list[str], environment: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`pip ARGS` with packages from `WHEELHOUSE` only; when it lacks one, `requirements` (and
     what they require) are downloaded into it once and `pip ARGS` runs again."""
     offline = ["--no-index", "--find-links", str(WHEELHOUSE)]
-    done = pip(*args, *offline)
+    done = pip(*args, *offline, environment=environment)
     if done.returncode != 0 and "No matching distribution found" in done.stdout + done.stderr:
         fill = pip("download", "--only-binary", ":all:", "--dest", str(WHEELHOUSE), *requirements)
         assert fill.returncode == 0, fill.stdout + fill.stderr
         for built in WHEELHOUSE.glob("exportctl-*.whl"):  # our own wheel, copied by download
             built.unlink()
-        done = pip(*args, *offline)
+        done = pip(*args, *offline, environment=environment)
     return done
 
 
 def build_wheel(into: Path, **environment: str) -> subprocess.CompletedProcess[str]:
-    os.environ.update(environment)  # pip's build backend runs in a child of pip
-    try:
-        return pip_offline(
-            ["wheel", "--no-deps", "--wheel-dir", str(into), str(ROOT)], BUILD_REQUIREMENTS
-        )
-    finally:
-        for name in environment:
-            os.environ.pop(name)
+    return pip_offline(
+        ["wheel", "--no-deps", "--wheel-dir", str(into), str(ROOT)],
+        BUILD_REQUIREMENTS,
+        environment,
+    )
 
 
 @dataclass(frozen=True)
