@@ -122,6 +122,16 @@ SIGNING_ALGORITHMS = ("RS256", "ES256")
 """The algorithms `exportctl bundle` signs with: RSA or ECDSA P-256 keys, in PEM files."""
 
 
+def run_opa(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run an `opa` subcommand to its end, its output and errors as one text."""
+    try:
+        return subprocess.run(
+            command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+    except OSError as e:
+        raise EngineUnavailableError(f"cannot run {command[0]}: {e.strerror} (set OPA_BIN)") from e
+
+
 def build_bundle(
     policies: Path,
     output: Path,
@@ -172,17 +182,10 @@ def verify_bundle(
     flags = _key_flags("--public-key", "--verification-key", public_key, signing_alg)
     opa = opa or opa_binary()
     with tempfile.TemporaryDirectory(prefix="exportctl-verify-") as tmp:
-        command = [opa, "build", "--bundle", str(bundle.resolve()), *flags]
-        try:
-            checked = subprocess.run(
-                [*command, "--output", str(Path(tmp) / "checked.tar.gz")],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                check=False,
-            )
-        except OSError as e:
-            raise EngineUnavailableError(f"cannot run {opa}: {e.strerror} (set OPA_BIN)") from e
+        checked = run_opa(
+            [opa, "build", "--bundle", str(bundle.resolve()), *flags]
+            + ["--output", str(Path(tmp) / "checked.tar.gz")]
+        )
     if checked.returncode != 0:
         reason = _one_line(checked.stdout).removeprefix("error: ").removeprefix("load error: ")
         raise UsageError(f"{bundle}: signature check failed: {reason}")
@@ -236,17 +239,7 @@ def _signing_flags(opa: str, signing_key: Path, signing_alg: str) -> list[str]:
         empty = Path(tmp) / "bundle"
         empty.mkdir()
         (empty / ".manifest").write_bytes(b'{"roots": []}')
-        command = [opa, "sign", "--bundle", str(empty), *flags]
-        try:
-            signed = subprocess.run(
-                [*command, "--output-file-path", tmp],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                check=False,
-            )
-        except OSError as e:
-            raise EngineUnavailableError(f"cannot run {opa}: {e.strerror} (set OPA_BIN)") from e
+        signed = run_opa([opa, "sign", "--bundle", str(empty), *flags, "--output-file-path", tmp])
     if signed.returncode != 0:
         reason = _one_line(signed.stdout).removeprefix("error: ")
         raise UsageError(
@@ -285,17 +278,7 @@ def _opa_build(
         "--output",
         str(output.resolve()),
     ]
-    try:
-        built = subprocess.run(
-            command,
-            cwd=source,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            check=False,
-        )
-    except OSError as e:
-        raise EngineUnavailableError(f"cannot run {opa}: {e.strerror} (set OPA_BIN)") from e
+    built = run_opa(command, cwd=source)
     if built.returncode != 0:
         raise EngineError(f"opa build {named} failed: {_one_line(built.stdout)}")
 
