@@ -200,6 +200,17 @@ app = typer.Typer(
 )
 
 
+def command_group(name: str, help_text: str) -> typer.Typer:
+    """A group of subcommands (`exportctl audit …`, `exportctl fleet …`), set up as `app` is."""
+    return typer.Typer(
+        name=name,
+        help=help_text,
+        no_args_is_help=True,
+        rich_markup_mode="markdown",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+
 def _print_version(value: bool) -> None:
     """`--version`: the package version and the revision of the bundle decisions come from,
     without starting OPA."""

@@ -7,16 +7,10 @@ from typing import Annotated
 
 import typer
 
-from exportctl._cli._app import error_line
+from exportctl._cli._app import command_group, error_line
 from exportctl.errors import EXIT_USAGE
 
-audit_app = typer.Typer(
-    name="audit",
-    help="Check the audit log that `--record DIR` writes.",
-    no_args_is_help=True,
-    rich_markup_mode="markdown",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+audit_app = command_group("audit", "Check the audit log that `--record DIR` writes.")
 
 
 @audit_app.command("verify")

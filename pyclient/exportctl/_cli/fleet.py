@@ -9,20 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 import orjson
 import typer
 
-from exportctl._cli._app import OpaTokenOption, output
+from exportctl._cli._app import OpaTokenOption, command_group, output
 from exportctl._render import printable
 from exportctl.errors import UsageError
 
 if TYPE_CHECKING:
     from exportctl._fleet import FleetState
 
-fleet_app = typer.Typer(
-    name="fleet",
-    help="See the OPA sidecars of a fleet: health and bundle revision.",
-    no_args_is_help=True,
-    rich_markup_mode="markdown",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+fleet_app = command_group("fleet", "See the OPA sidecars of a fleet: health and bundle revision.")
 
 
 class StatusFormat(StrEnum):
