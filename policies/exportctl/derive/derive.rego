@@ -3,7 +3,7 @@
 # description: >-
 #   What depends on the data only, computed once from the instrument records when the bundle is
 #   built rather than for every transaction: each clause's status as a list of segments (a
-#   segment holds from its `from` day until the next segment's), its citation and the fields of its
+#   segment holds from its `from` day until its `until`, the next segment's `from`), its citation and the fields of its
 #   record the rules read; the control and watch listings, and their entity index by normalised
 #   name; the list codes the instrument records encode. `make docs` writes `index` to
 #   policies/exportctl/derived/data.json (data.exportctl.derived); the records stay the only
@@ -28,9 +28,15 @@ index := {
 # Before every recorded day: a date earlier than any the records name.
 _before_all := "0000-01-01"
 
-_segments(ref) := [{"from": segment.from, "status": _stored(segment.status)} |
-	some segment in clauses.segments(ref, _before_all)
+_segments(ref) := [{"from": segment.from, "until": _until(segments, i), "status": _stored(segment.status)} |
+	segments := clauses.segments(ref, _before_all)
+	some i, segment in segments
 ]
+
+# A segment holds until the next one starts; the last one past every date a transaction can carry.
+_until(segments, i) := segments[i + 1].from if count(segments) > i + 1
+
+_until(segments, i) := clauses.open_end if count(segments) == i + 1
 
 # JSON holds no sets: the warnings are stored sorted.
 _stored(status) := object.union(status, {"warnings": sort(status.warnings)})

@@ -120,10 +120,11 @@ _names_clause(measure, name) if name in measure.clauses
 
 _end(s) := day_after(s.through)
 
-_end(s) := _open_end if not s.through
+_end(s) := open_end if not s.through
 
-# A window with no recorded end runs past every date a transaction can carry.
-_open_end := "9999-12-31"
+# METADATA
+# description: The end of a window with no recorded end, past every date a transaction can carry.
+open_end := "9999-12-31"
 
 # METADATA
 # description: The day after a YYYY-MM-DD date.
@@ -131,7 +132,7 @@ day_after(date) := time.format([time.add_date(time.parse_ns("2006-01-02", date),
 
 # The first day on which the clause no longer applies for good (the earlier of its own end and any repeal).
 _until(ref) := min({d |
-	some d in ({object.get(recorded(ref), "effective_until", _open_end)} | {r.from | some r in _repeals_of(ref)})
+	some d in ({object.get(recorded(ref), "effective_until", open_end)} | {r.from | some r in _repeals_of(ref)})
 })
 
 _covering(ref, date) := {s |
@@ -147,8 +148,10 @@ _covering(ref, date) := {s |
 #   would_apply_from is the first later day on which the clause applies, when one is known.
 #   Read from the clause's segments in the derived index (data.exportctl.derived, see
 #   exportctl.derive); a clause the index does not hold is computed from the records.
-status(ref, date) := covering[count(covering) - 1] if {
-	covering := [s.status | some s in data.exportctl.derived.clauses[ref].segments; s.from <= date]
+status(ref, date) := s.status if {
+	some s in data.exportctl.derived.clauses[ref].segments
+	s.from <= date
+	date < s.until
 } else := computed_status(ref, date)
 
 # METADATA
