@@ -15,9 +15,10 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from exportctl import Decision, decide
+from exportctl import Decision, decide, revision
 from exportctl._cli import app
 from exportctl._docs import TIMELINE_SVG
+from exportctl._paths import policies_dir
 from exportctl._provisions import ProvisionList, data_reviewed_on, provisions, review_note
 from exportctl._render import render
 from exportctl._render.decision import FORMATS, explained
@@ -241,13 +242,36 @@ def test_explain_fails_counts_a_repeated_failure_and_leaves_the_rest_to_full() -
         "/exportctl/lib/zz/none.rego:9     | | Fail gt(__local7__, 0)",
         "/exportctl/lib/zz/none.rego:9     | | Fail gt(__local7__, 0)",
     ]
-    assert explained(lines) == [
+    assert explained(lines, revision(policies_dir())) == [
         "What failed, by provision (each condition with the policy file and line it is on):",
         "a_b/c_d",
         "  lib/zz/none.rego:9: _ > 0  × 2",
         "1 failed conditions outside the provisions (input validation, the decision's assembly)"
         " are not shown: --explain full shows OPA's whole trace.",
     ]
+
+
+def test_explain_fails_quotes_the_policy_only_of_the_revision_that_answered() -> None:
+    military_ban = "/exportctl/lib/military_ban/military_ban.rego"
+    line = next(
+        number
+        for number, text in enumerate(
+            (policies_dir() / military_ban.removeprefix("/")).read_text().splitlines(), 1
+        )
+        if text.strip() == "input.destination == record.country"
+    )
+    lines = [
+        "/exportctl/provisions/a_b/c_d/provision.rego:3     | Enter data.x.findings",
+        f"{military_ban}:{line}     | | Fail equal(input.destination, __local9__)",
+    ]
+    here = explained(lines, revision(policies_dir()))
+    assert (
+        here[-1]
+        == f"  lib/military_ban/military_ban.rego:{line}: input.destination == record.country"
+    )
+    # Another bundle's line numbers say nothing about the files here: OPA's own expression.
+    elsewhere = explained(lines, "sha256:0000000000000000")
+    assert elsewhere[-1] == f"  lib/military_ban/military_ban.rego:{line}: input.destination == _"
 
 
 def test_the_timeline_picture_promises_no_hover(opa_url: str) -> None:

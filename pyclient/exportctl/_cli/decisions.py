@@ -139,7 +139,7 @@ def decide_command(
     if output_format is OutputFormat.json and decision.explanation:
         from exportctl._render.decision import explanation_text
 
-        typer.echo(explanation_text(decision.explanation), err=True)
+        typer.echo(explanation_text(decision.explanation, decision.policy.revision), err=True)
     raise typer.Exit(EXIT_CODES[decision.outcome])
 
 

@@ -63,9 +63,9 @@ def parse_explanation(lines: Iterable[str]) -> list[TraceLine]:
     return parsed
 
 
-def explanation_text(lines: Iterable[str]) -> str:
+def explanation_text(lines: Iterable[str], revision: str) -> str:
     """OPA's explanation for a reader (`explained`), one line per entry."""
-    return "\n".join(printable(line) for line in explained(lines))
+    return "\n".join(printable(line) for line in explained(lines, revision))
 
 
 _FULL_TRACE_EVENTS = ("Eval ", "Exit ", "Unify ", "Index ")
@@ -77,7 +77,7 @@ _LOCAL = re.compile(r"__local\d+__")
 _LOCATION = re.compile(r"^/(?P<path>[^:]+\.rego):(?P<line>\d+)$")
 
 
-def explained(lines: Iterable[str]) -> list[str]:
+def explained(lines: Iterable[str], revision: str) -> list[str]:
     """OPA's explanation in words a reader of the provisions can follow.
 
     - `--explain fails` (Fail events): for each provision, the conditions that failed while its
@@ -91,13 +91,13 @@ def explained(lines: Iterable[str]) -> list[str]:
     if any(line.event.startswith(_FULL_TRACE_EVENTS) for line in parsed):
         return [f"{'  ' * line.depth}{line.event}  ({line.location})" for line in parsed]
     if any(line.event.startswith("Fail ") for line in parsed):
-        return _failures_by_provision(parsed)
+        return _failures_by_provision(parsed, revision)
     return [
         f"{line.event[5:]}  ({line.location})" for line in parsed if line.event.startswith("Note ")
     ]
 
 
-def _failures_by_provision(parsed: Sequence[TraceLine]) -> list[str]:
+def _failures_by_provision(parsed: Sequence[TraceLine], revision: str) -> list[str]:
     """The failed conditions under each provision's findings, grouped by provision."""
     failed: dict[str, dict[tuple[str, str], int]] = {}
     outside = 0
@@ -114,7 +114,7 @@ def _failures_by_provision(parsed: Sequence[TraceLine]) -> list[str]:
             outside += 1
             continue
         counts = failed.setdefault(provision, {})
-        failure = (_location_name(line.location), _condition(line))
+        failure = (_location_name(line.location), _condition(line, revision))
         counts[failure] = counts.get(failure, 0) + 1
     out = ["What failed, by provision (each condition with the policy file and line it is on):"]
     for provision in sorted(failed):
@@ -137,11 +137,11 @@ def _location_name(location: str) -> str:
     return location.removeprefix("/exportctl/")
 
 
-def _condition(line: TraceLine) -> str:
-    """What a Fail event tested: the policy's source line where the bundle directory has the
-    file, else OPA's expression without its compiler-made names (`__local12__` as `_`, its
-    built-in calls as operators)."""
-    source = _source_line(line.location)
+def _condition(line: TraceLine, revision: str) -> str:
+    """What a Fail event tested: the policy's source line where the bundle directory here is the
+    revision that answered and has the file, else OPA's expression without its compiler-made
+    names (`__local12__` as `_`, its built-in calls as operators)."""
+    source = _source_line(line.location, revision)
     if source:
         return source
     expression = _LOCAL.sub("_", line.event.removeprefix("Fail "))
@@ -166,21 +166,26 @@ _BUILTIN_CALL = re.compile(
 
 
 @functools.cache
-def _policy_source(path: str) -> tuple[str, ...]:
-    """The lines of a policy file of the bundle directory, or none when it cannot be read."""
+def _policy_source(path: str, revision: str) -> tuple[str, ...]:
+    """The lines of a policy file of the bundle directory, or none when it cannot be read or
+    is not the revision that answered (an OPA serving another bundle)."""
     from exportctl._paths import policies_dir
+    from exportctl._sidecar import revision as revision_of
 
     try:
-        return tuple((policies_dir() / path).read_text(encoding="utf-8").splitlines())
+        policies = policies_dir()
+        if revision_of(policies) != revision:
+            return ()
+        return tuple((policies / path).read_text(encoding="utf-8").splitlines())
     except (OSError, UnicodeError, ExportCtlError):
         return ()
 
 
-def _source_line(location: str) -> str | None:
+def _source_line(location: str, revision: str) -> str | None:
     match = _LOCATION.match(location)
     if not match:
         return None
-    source = _policy_source(match["path"])
+    source = _policy_source(match["path"], revision)
     number = int(match["line"])
     return source[number - 1].strip() if 0 < number <= len(source) else None
 
@@ -298,7 +303,10 @@ def _table_parts(decision: Decision) -> list[Part]:
     shown: list[Part] = [(part, False) for part in parts]
     if decision.explanation:
         shown += [(Text(), False), (Text("OPA explanation", style="bold underline"), False)]
-        shown += [(_text(line), True) for line in explained(decision.explanation)]
+        shown += [
+            (_text(line), True)
+            for line in explained(decision.explanation, decision.policy.revision)
+        ]
     return shown
 
 
@@ -418,7 +426,9 @@ def _markdown(decision: Decision) -> str:
     out += ["", "---", "", _md(_policy_line(decision))]
     if decision.explanation:
         fence = "`" * 3
-        tree = explanation_text(decision.explanation).replace(fence, "'" * 3)
+        tree = explanation_text(decision.explanation, decision.policy.revision).replace(
+            fence, "'" * 3
+        )
         out += ["", "## OPA explanation", "", fence + "text", tree, fence]
     out += ["", f"*{NOT_LEGAL_ADVICE}*"]
     return "\n".join(line.rstrip() for line in "\n".join(out).split("\n")) + "\n"
