@@ -71,6 +71,24 @@ def test_a_listing_piped_into_head_exits_0(args: list[str], opa_url: str) -> Non
     assert process.stdout == b"".join(full.stdout.splitlines(keepends=True)[:3])
 
 
+HELP_PAGES = [["--help"], ["decide", "--help"], ["audit", "-h"], ["fleet", "status", "--help"]]
+
+
+@pytest.mark.parametrize("args", HELP_PAGES, ids=[" ".join(args) for args in HELP_PAGES])
+def test_a_help_page_into_a_closed_pipe_exits_0(args: list[str]) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        process = subprocess.run(
+            [str(EXPORTCTL), *args], stdout=write_end, stderr=subprocess.PIPE, timeout=60
+        )
+    finally:
+        os.close(write_end)
+
+    assert process.returncode == 0, process.stderr
+    assert process.stderr == b""
+
+
 def test_decide_into_a_closed_pipe_still_fails(opa_url: str) -> None:
     # decide's exit code is its outcome: a lost answer is a failed write (exit 3), not 0 or 1.
     read_end, write_end = os.pipe()

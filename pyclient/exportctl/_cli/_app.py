@@ -58,6 +58,8 @@ class ExportCtlGroup(TyperGroup):
     """The command group: every failure, in parsing or in a command, goes through `failure`;
     bad usage found by the parser is exit 2 with a pointer to `--help`."""
 
+    asked_for_help = False
+
     def main(  # type: ignore[override]
         self,
         args: Sequence[str] | None = None,
@@ -66,10 +68,13 @@ class ExportCtlGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        self.asked_for_help = not HELP_OPTIONS.isdisjoint(sys.argv[1:] if args is None else args)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except typer.TyperException as e:  # bad usage: the parser's errors
             code = _usage_error(e)
+        except SystemExit as e:  # rich's answer to a closed pipe, while printing the help
+            code = self._cut_short(e)
         except (Exception, KeyboardInterrupt, typer.Abort) as e:  # e.g. from an option callback
             code = failure(e)
         code = code if isinstance(code, int) else 0
@@ -86,11 +91,22 @@ class ExportCtlGroup(TyperGroup):
         except (typer.Exit, typer.TyperException, typer.Abort):
             raise
         except SystemExit as e:
-            if e.code in (0, None):
-                raise typer.Exit(0) from None
-            raise typer.Exit(failure(e)) from None
+            raise typer.Exit(self._cut_short(e)) from None
         except (Exception, KeyboardInterrupt) as e:
             raise typer.Exit(failure(e)) from None
+
+    def _cut_short(self, error: SystemExit) -> int:
+        """The exit code of a command that ended by `SystemExit`: a help page is a listing, so
+        a reader that stops reading it (`exportctl decide --help | head`) gets exit 0."""
+        if error.code in (0, None):
+            return 0
+        if self.asked_for_help:
+            _discard_stdout()
+            return 0
+        return failure(error)
+
+
+HELP_OPTIONS = frozenset({"-h", "--help"})
 
 
 def _usage_error(error: typer.TyperException) -> int:
@@ -196,7 +212,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": sorted(HELP_OPTIONS, key=len)},
 )
 
 
@@ -207,7 +223,7 @@ def command_group(name: str, help_text: str) -> typer.Typer:
         help=help_text,
         no_args_is_help=True,
         rich_markup_mode="markdown",
-        context_settings={"help_option_names": ["-h", "--help"]},
+        context_settings={"help_option_names": sorted(HELP_OPTIONS, key=len)},
     )
 
 
