@@ -30,13 +30,14 @@ def environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "EXPORTCTL_OPA_URL"}
 
 
-@pytest.mark.parametrize("args", LISTINGS, ids=[" ".join(args) for args in LISTINGS])
-def test_a_listing_into_a_closed_pipe_exits_0(args: list[str], opa_url: str) -> None:
+def into_a_closed_pipe(args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    """`exportctl ARGS` writing to a pipe whose reader is gone before the first write, as
+    `| head -0`."""
     read_end, write_end = os.pipe()
-    os.close(read_end)  # as `| head -0`: the reader is gone before the first write
+    os.close(read_end)
     try:
-        process = subprocess.run(
-            [str(EXPORTCTL), *args, *(["--opa-url", opa_url] if args[0] != "new" else [])],
+        return subprocess.run(
+            [str(EXPORTCTL), *args],
             stdout=write_end,
             stderr=subprocess.PIPE,
             env=environment(),
@@ -44,6 +45,11 @@ def test_a_listing_into_a_closed_pipe_exits_0(args: list[str], opa_url: str) -> 
         )
     finally:
         os.close(write_end)
+
+
+@pytest.mark.parametrize("args", LISTINGS, ids=[" ".join(args) for args in LISTINGS])
+def test_a_listing_into_a_closed_pipe_exits_0(args: list[str], opa_url: str) -> None:
+    process = into_a_closed_pipe([*args, *(["--opa-url", opa_url] if args[0] != "new" else [])])
 
     assert process.returncode == 0, process.stderr
     assert process.stderr == b""
@@ -76,14 +82,7 @@ HELP_PAGES = [["--help"], ["decide", "--help"], ["audit", "-h"], ["fleet", "stat
 
 @pytest.mark.parametrize("args", HELP_PAGES, ids=[" ".join(args) for args in HELP_PAGES])
 def test_a_help_page_into_a_closed_pipe_exits_0(args: list[str]) -> None:
-    read_end, write_end = os.pipe()
-    os.close(read_end)
-    try:
-        process = subprocess.run(
-            [str(EXPORTCTL), *args], stdout=write_end, stderr=subprocess.PIPE, timeout=60
-        )
-    finally:
-        os.close(write_end)
+    process = into_a_closed_pipe(args)
 
     assert process.returncode == 0, process.stderr
     assert process.stderr == b""
@@ -91,24 +90,8 @@ def test_a_help_page_into_a_closed_pipe_exits_0(args: list[str]) -> None:
 
 def test_decide_into_a_closed_pipe_still_fails(opa_url: str) -> None:
     # decide's exit code is its outcome: a lost answer is a failed write (exit 3), not 0 or 1.
-    read_end, write_end = os.pipe()
-    os.close(read_end)
-    try:
-        process = subprocess.run(
-            [
-                str(EXPORTCTL),
-                "decide",
-                "--opa-url",
-                opa_url,
-                str(ROOT / "examples" / "cn-export-tb-magnet.json"),
-            ],
-            stdout=write_end,
-            stderr=subprocess.PIPE,
-            env=environment(),
-            timeout=60,
-        )
-    finally:
-        os.close(write_end)
+    example = str(ROOT / "examples" / "cn-export-tb-magnet.json")
+    process = into_a_closed_pipe(["decide", "--opa-url", opa_url, example])
 
     assert process.returncode == 3
 
