@@ -13,6 +13,7 @@ import copy
 import io
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,8 @@ def rate_single(url: str, txs: list[dict[str, Any]]) -> float:
     return len(txs) / (time.perf_counter() - start)
 
 
-def rate_batch(url: str, jsonl: bytes, n: int, *, validate: bool) -> float:
+def rate_batch(url: str | Sequence[str], jsonl: bytes, n: int, *, validate: bool = True) -> float:
+    """Decisions per second of `run_batch` over the OPA server(s) `url`."""
     with tempfile.TemporaryDirectory() as tmp:
         output = Path(tmp) / "out.jsonl"
         start = time.perf_counter()

@@ -8,10 +8,8 @@ from __future__ import annotations
 import asyncio
 import http.client
 import inspect
-import io
 import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -20,10 +18,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
-from batch import transactions
+from batch import rate_batch, transactions
 
 from exportctl import AsyncClient, OpaClient
-from exportctl._batch_file import run_batch
 from exportctl._client import DECISION_PATH
 from exportctl._sidecar import Sidecar
 
@@ -33,18 +30,6 @@ FLEET_BATCH = 2_000
 CLIENT_CALLS = 300
 CHEAP_PATH = "/v1/data/exportctl/config/data_reviewed_on"
 """A rule of the bundle that reads one value: the clients' own cost stands out."""
-
-
-def batch_rate(urls: list[str], jsonl: bytes, n: int) -> float:
-    """Decisions per second of `run_batch` (validation on) over the OPA servers `urls`."""
-    with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        summary = run_batch(io.BytesIO(jsonl), Path(tmp) / "out.jsonl", opa_url=urls)
-        elapsed = time.perf_counter() - start
-    decided = sum(summary.outcomes.values())
-    if decided != n or summary.exit_code != 0:
-        raise SystemExit(f"batch decided {decided} of {n} (exit code {summary.exit_code})")
-    return n / elapsed
 
 
 def fleet_throughput(n: int = FLEET_BATCH) -> dict[str, float]:
@@ -62,9 +47,9 @@ def fleet_throughput(n: int = FLEET_BATCH) -> dict[str, float]:
     with ExitStack() as stack:
         urls = [stack.enter_context(Sidecar()).url for _ in range(2)]
         warm = jsonl[: len(jsonl) // 10].rpartition(b"\n")[0] + b"\n"
-        batch_rate(urls, warm, warm.count(b"\n"))
-        one = batch_rate(urls[:1], jsonl, n)
-        two = batch_rate(urls, jsonl, n)
+        rate_batch(urls, warm, warm.count(b"\n"))
+        one = rate_batch(urls[:1], jsonl, n)
+        two = rate_batch(urls, jsonl, n)
     return {
         "one_sidecar": one,
         "two_sidecars": two,
