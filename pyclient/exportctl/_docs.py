@@ -112,18 +112,7 @@ def run_output(opa_url: str | None = None) -> str:
     """The README's `make run` block: `exportctl decide` of `RUN_EXAMPLE` run as `make run` runs
     it, what it prints to a pipe (80 columns, no colour, no trailing spaces), and its exit
     code."""
-    exportctl = Path(sys.executable).with_name("exportctl")
-    environment = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
-    url = ["--opa-url", opa_url] if opa_url else []
-    done = subprocess.run(
-        [str(exportctl), "decide", *url, RUN_EXAMPLE],
-        capture_output=True,
-        cwd=PROJECT_ROOT,
-        env={**environment, "COLUMNS": "80"},
-        timeout=300,
-    )
-    printed = (done.stdout + done.stderr).decode().splitlines()
-    lines = ["```text", "$ make run", *printed, f"exportctl decide exited with {done.returncode}"]
+    lines = ["```text", "$ make run", *_decided(RUN_EXAMPLE, PROJECT_ROOT, opa_url)]
     return "".join(line.rstrip() + "\n" for line in [*lines, "```"])
 
 
@@ -133,14 +122,10 @@ def vietnam_question(opa_url: str | None = None) -> str:
     `run_output` runs it (80 columns, no colour, its exit code)."""
     import tempfile
 
-    exportctl = str(Path(sys.executable).with_name("exportctl"))
-    environment = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
-    environment["COLUMNS"] = "80"
-    url = ["--opa-url", opa_url] if opa_url else []
     with tempfile.TemporaryDirectory() as directory:
         shipment = Path(directory) / "shipment.yaml"
         subprocess.run(
-            [exportctl, "new", "export", "-o", shipment.name],
+            [str(_exportctl()), "new", "export", "-o", shipment.name],
             cwd=directory,
             capture_output=True,
             check=True,
@@ -151,14 +136,7 @@ def vietnam_question(opa_url: str | None = None) -> str:
             text, count = re.subn(pattern, replacement, text, flags=re.MULTILINE)
             assert count, f"the export template has no {pattern!r} to edit"
         shipment.write_text(text, encoding="utf-8")
-        done = subprocess.run(
-            [exportctl, "decide", *url, shipment.name],
-            capture_output=True,
-            cwd=directory,
-            env=environment,
-            timeout=300,
-        )
-    printed = (done.stdout + done.stderr).decode().splitlines()
+        printed = _decided(shipment.name, Path(directory), opa_url)
     lines = [
         "```yaml",
         *text.splitlines(),
@@ -167,10 +145,30 @@ def vietnam_question(opa_url: str | None = None) -> str:
         "```text",
         "$ exportctl decide shipment.yaml",
         *printed,
-        f"exportctl decide exited with {done.returncode}",
         "```",
     ]
     return "".join(line.rstrip() + "\n" for line in lines)
+
+
+def _exportctl() -> Path:
+    """The `exportctl` command of the running interpreter's environment."""
+    return Path(sys.executable).with_name("exportctl")
+
+
+def _decided(source: str, cwd: Path, opa_url: str | None) -> list[str]:
+    """What `exportctl decide SOURCE` run in `cwd` prints to a pipe (80 columns, no colour),
+    standard output then standard error, line by line, and a last line with its exit code."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    url = ["--opa-url", opa_url] if opa_url else []
+    done = subprocess.run(
+        [str(_exportctl()), "decide", *url, source],
+        capture_output=True,
+        cwd=cwd,
+        env={**environment, "COLUMNS": "80"},
+        timeout=300,
+    )
+    printed = (done.stdout + done.stderr).decode().splitlines()
+    return [*printed, f"exportctl decide exited with {done.returncode}"]
 
 
 @dataclass(frozen=True)
