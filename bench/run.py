@@ -30,7 +30,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import orjson
 from batch import BATCH, BOM_LINES, SINGLE, opa_eval_ms, rate_batch, rate_single, transactions
@@ -41,6 +40,7 @@ from bom import (
     SIZES,
     marginal_ratio,
     measure,
+    p50_ms,
     table,
 )
 from fleet import CHEAP_PATH, FLEET_BATCH, client_paths_us, fleet_throughput
@@ -69,17 +69,6 @@ class Row:
     now: str
     target: str
     met: bool | None  # None: reported beside a target, not itself one
-
-
-def median_of(run: Callable[[], Any], repeats: int) -> float:
-    """Median seconds of `run` over `repeats` calls, after one warm-up call."""
-    run()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 @contextmanager
@@ -204,10 +193,7 @@ def cli_wall_ms(url: str) -> tuple[float, float]:
 
             return once
 
-        return (
-            median_of(run(decide), CLI_RUNS) * 1e3,
-            median_of(run(curl), CLI_RUNS) * 1e3,
-        )
+        return p50_ms(run(decide), CLI_RUNS)[0], p50_ms(run(curl), CLI_RUNS)[0]
 
 
 def batch_rows(url: str) -> tuple[list[Row], str]:
