@@ -58,6 +58,7 @@ BROKEN_ANSWERS = [
     (b"HTTP/1.1 200 OK\r\nX-Cut: ", "IncompleteRead"),
     (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "IncompleteRead"),
     (b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "BadContentLength"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: \xb2\r\n\r\nab", "BadContentLength"),
     (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "BadChunkSize"),
     (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", "BadChunk"),
     (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", "IncompleteRead"),

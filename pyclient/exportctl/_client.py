@@ -528,7 +528,7 @@ def parse_response() -> Parser:
     length = headers.get("content-length")
     if length is None:
         return _Response(status, headers, (yield REST), True)
-    if not length.isdigit():
+    if not (length.isascii() and length.isdigit()):  # str.isdigit also takes "²", which int refuses
         raise BrokenAnswerError("BadContentLength")
     return _Response(status, headers, (yield from _exactly(int(length))), will_close)
 
