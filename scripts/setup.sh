@@ -10,7 +10,7 @@ OPA_GO_MIN="1.26.0" # the `go` directive of OPA v1.22.3's go.mod
 VENV="$ROOT/.venv"
 STAMP="$VENV/.exportctl-pyproject.sha256"
 TOOLS_BIN="$ROOT/.tools/bin"
-NGINX_SERIES="1.22" # Debian 12's nginx; tests/fleet_support.py writes its configuration
+NGINX_MIN="1.22.0" # Debian 12's; the configuration tests/fleet_support.py writes runs on later ones too
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -72,31 +72,34 @@ setup_opa() {
     is_pinned_opa "$target" || { log "built $target but it does not report $OPA_VERSION"; exit 1; }
 }
 
-is_pinned_nginx() {
-    local report
+is_usable_nginx() {
+    local report have
     [[ -x "$1" ]] && report="$("$1" -v 2>&1)" || return 1
-    [[ "$report" == "nginx version: nginx/$NGINX_SERIES."* ]]
+    [[ "$report" == "nginx version: nginx/"* ]] || return 1
+    have="${report#nginx version: nginx/}"
+    have="${have%% *}"
+    [[ "$(printf '%s\n%s\n' "$NGINX_MIN" "$have" | sort -V | head -n1)" == "$NGINX_MIN" ]]
 }
 
-# Debian's nginx binary, unpacked into .tools (no service is installed or started): the package
+# An nginx binary, unpacked into .tools (no service is installed or started): the package
 # from the machine's apt sources, fetched with apt-get download and extracted with dpkg-deb.
 setup_nginx() {
     local target="$TOOLS_BIN/nginx" unpacked="$ROOT/.tools/nginx" work deb
-    if is_pinned_nginx "$target"; then
+    if is_usable_nginx "$target"; then
         return
     fi
     mkdir -p "$TOOLS_BIN"
     rm -f "$target"
-    if command -v nginx >/dev/null && is_pinned_nginx "$(command -v nginx)"; then
+    if command -v nginx >/dev/null && is_usable_nginx "$(command -v nginx)"; then
         log "using nginx at $(command -v nginx)"
         ln -s "$(realpath "$(command -v nginx)")" "$target"
         return
     fi
     if ! command -v apt-get >/dev/null; then
-        log "no nginx $NGINX_SERIES found and no apt-get to fetch Debian's: install nginx $NGINX_SERIES"
+        log "no nginx >= $NGINX_MIN found and no apt-get to fetch one: install nginx >= $NGINX_MIN"
         exit 1
     fi
-    log "fetching Debian's nginx package into .tools/nginx"
+    log "fetching the apt sources' nginx package into .tools/nginx"
     work="$(mktemp -d)"
     if ! (cd "$work" && apt-get download -q nginx >/dev/null 2>&1); then
         [[ "$(id -u)" == 0 ]] && apt-get update -qq
@@ -107,7 +110,7 @@ setup_nginx() {
     dpkg-deb -x "$deb" "$unpacked"
     rm -rf "$work"
     ln -s ../nginx/usr/sbin/nginx "$target" # relative: the tree may move
-    is_pinned_nginx "$target" || { log "$target does not run or is not nginx $NGINX_SERIES"; exit 1; }
+    is_usable_nginx "$target" || { log "$target does not run or is older than nginx $NGINX_MIN"; exit 1; }
 }
 
 setup_venv
