@@ -495,10 +495,11 @@ def _compared(entries: Sequence[CorpusEntry]) -> tuple[Pair, ...]:
     return tuple((e.name, str(e.transaction.get("id", ""))) for e in entries)
 
 
-def _titles(*directories: Path) -> dict[str, str]:
+def _titles(*metadata: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Provision id -> title, from each bundle's `provision_metadata` in turn (the last wins)."""
     titles: dict[str, str] = {}
-    for directory in directories:
-        for meta in provision_metadata(directory):
+    for bundle in metadata:
+        for meta in bundle:
             titles[meta["custom"]["id"]] = " ".join(str(meta.get("title", "")).split())
     return titles
 
@@ -518,14 +519,15 @@ def diff_revisions(
             progress(f"comparing {len(entries)} transactions: {base_rev} ({commit}) and {head_dir}")
         with Sidecar(base_dir) as base_opa, Sidecar(head_dir) as head_opa:
             transactions = [e.transaction for e in entries]
-            base = _decide_all(base_opa.url, transactions, aliases(head_dir))
+            head_metadata = provision_metadata(head_dir)
+            base = _decide_all(base_opa.url, transactions, aliases(head_metadata))
             head = _decide_all(head_opa.url, transactions)
             return DiffReport(
                 base=Side(f"{base_rev} ({commit})", base_opa.revision, base[2]),
                 head=Side("working tree", head_opa.revision, head[2]),
                 compared=_compared(entries),
                 changes=_compare(entries, base, head),
-                titles=_titles(base_dir, head_dir),
+                titles=_titles(provision_metadata(base_dir), head_metadata),
             )
 
 
@@ -549,5 +551,5 @@ def diff_dates(
             head=Side(f"date {date_b}", opa.revision, head[2]),
             compared=_compared(entries),
             changes=_compare(entries, base, head),
-            titles=_titles(directory),
+            titles=_titles(provision_metadata(directory)),
         )

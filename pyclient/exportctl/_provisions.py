@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import subprocess
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,11 +106,12 @@ class Reference:
     """Why the record's `effective_from` is what it is, when the law does not say."""
 
 
-def aliases(policies: Path | None = None) -> dict[str, str]:
-    """Each earlier provision id (METADATA `custom.aliases`) and the id it is known by now."""
+def aliases(metadata: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Each earlier provision id (METADATA `custom.aliases`) and the id it is known by now, of
+    the provisions' `metadata` (`provision_metadata`)."""
     return {
         alias: meta["custom"]["id"]
-        for meta in provision_metadata(policies)
+        for meta in metadata
         for alias in meta["custom"].get("aliases", ())
     }
 
