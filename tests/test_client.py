@@ -135,6 +135,17 @@ def test_opa_errors_and_malformed_decisions_are_engine_errors(tmp_path: Path) ->
     assert "eval_conflict_error" in conflict.value.message
 
 
+def test_an_outcome_the_contract_does_not_name_is_an_engine_error(
+    tmp_path: Path, opa_result: Callable[[Any], Any]
+) -> None:
+    answer = opa_result(TB_MAGNET)
+    answer["outcome"] = "allowed"
+    with Sidecar(write_bundle(tmp_path, "decision := input.answer")) as opa:
+        answer["policy"]["revision"] = opa.revision
+        with pytest.raises(EngineError, match="unknown outcome 'allowed'"):
+            decide({"id": TB_MAGNET["id"], "answer": answer}, opa_url=opa.url, validate=False)
+
+
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [

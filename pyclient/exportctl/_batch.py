@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import orjson
 
 from exportctl._audit import canonical_json, new_audit, utc_now
-from exportctl._client import DECISION_PATH, OpaClient
-from exportctl._models import OUTCOMES, Decision
+from exportctl._client import DECISION_PATH, OpaClient, check_outcome
+from exportctl._models import Decision
 from exportctl._schema import validate_transaction
 from exportctl._sidecar import default_sidecar
 from exportctl.errors import EngineError, InputError, UndefinedDecisionError
@@ -111,8 +111,7 @@ class ChunkResult:
                 f"the batch answer does not line up: expected the decision for "
                 f"{prepared.transaction_id!r}"
             )
-        if decision.get("outcome") not in OUTCOMES:
-            raise EngineError(f"the policy answered an unknown outcome {decision.get('outcome')!r}")
+        check_outcome(decision.get("outcome"))
         answer = Decision.from_opa(decision)
         policy = answer.policy
         audit = new_audit(

@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 import orjson
 
 from exportctl._audit import canonical_json, new_audit, utc_now
-from exportctl._models import Decision
+from exportctl._models import OUTCOMES, Decision
 from exportctl._schema import validate_transaction
 from exportctl._sidecar import default_sidecar, sidecar_for
 from exportctl.errors import EngineError, EngineUnavailableError, InputError, UndefinedDecisionError
@@ -184,6 +184,7 @@ class ClientCore:
             explanation=tuple(line for line in answer.get("explanation") or () if line),
             metrics=answer.get("metrics"),
         )
+        check_outcome(decision.outcome)
         if decision.transaction_id != transaction.get("id"):
             raise EngineError(
                 f"OPA answered the decision for {decision.transaction_id!r}, "
@@ -199,6 +200,12 @@ class ClientCore:
                 decided_at,
             )
         )
+
+
+def check_outcome(outcome: object) -> None:
+    """`EngineError` unless `outcome` is one of the contract's: no caller acts on another."""
+    if not isinstance(outcome, str) or outcome not in OUTCOMES:
+        raise EngineError(f"the policy answered an unknown outcome {outcome!r}")
 
 
 def input_body(input_document: Any) -> bytes:
