@@ -26,6 +26,11 @@ OUTCOMES = (
 )
 """The contract's outcomes, most severe first."""
 
+PASSING = frozenset({"not_required", "exempt", "licensed"})
+"""The outcomes that let the transfer go ahead: no licence is needed, the item is exempt, or a
+held licence covers it (`decide` exits 0, `batch --format junit` passes). Every other outcome,
+and any outcome this client does not know, holds the order."""
+
 
 class _ContractObject:
     """An object of the contract (a dataclass): its fields by name, and in `extra` (when it has

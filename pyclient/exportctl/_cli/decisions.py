@@ -31,14 +31,13 @@ from exportctl._cli._app import (
     warn,
 )
 from exportctl._client import Explain, decide
+from exportctl._models import PASSING
 from exportctl._render import printable, render
 from exportctl._schema import transaction_errors
 from exportctl.errors import EXIT_ENGINE, EXIT_USAGE, EngineError, UsageError
 
 EXIT_CODES = {
-    "not_required": 0,
-    "exempt": 0,
-    "licensed": 0,
+    **dict.fromkeys(sorted(PASSING), 0),
     "license_required": 1,
     "prohibited": 1,
     "insufficient_information": 4,

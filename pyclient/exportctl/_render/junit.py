@@ -25,11 +25,8 @@ from typing import Any
 import orjson
 
 from exportctl._diff import DiffReport
+from exportctl._models import PASSING
 from exportctl.errors import UsageError
-
-PASSING = frozenset({"not_required", "exempt", "licensed"})
-"""The outcomes that pass in `batch`'s report: no licence is needed, the item is exempt, or a
-held licence covers it. Every other outcome fails."""
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 cannot hold, even escaped."""
