@@ -614,6 +614,56 @@ def test_a_kept_alive_connection_that_the_server_closed_is_opened_again() -> Non
     assert len(connections) == 3
 
 
+class _Interrupted(Exception):
+    pass
+
+
+def test_a_request_interrupted_mid_answer_leaves_no_half_read_connection_behind() -> None:
+    # A signal handler raises while the answer is half sent: the rest of that answer must not be
+    # read as the answer to the next request, which goes over a new connection.
+    listener = socket.create_server(("127.0.0.1", 0))
+    answer = orjson.dumps({"result": forged_decision()})
+    head = b"HTTP/1.1 200 OK\r\n" + f"Content-Length: {len(answer)}\r\n\r\n".encode()
+    interrupted = threading.Event()
+
+    def serve() -> None:
+        first, _ = listener.accept()
+        with first:
+            first.recv(65536)
+            first.sendall(head + answer[:10])
+            interrupted.wait(10)
+            first.sendall(answer[10:])
+            listener.settimeout(2)
+            with suppress(TimeoutError):
+                second, _ = listener.accept()
+                with second:
+                    second.recv(65536)
+                    second.sendall(head + answer)
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise _Interrupted
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    client = OpaClient(f"http://127.0.0.1:{listener.getsockname()[1]}", timeout=5)
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        with pytest.raises(_Interrupted):
+            client.decide(TB_MAGNET)
+        interrupted.set()
+        outcome = client.decide(TB_MAGNET).outcome
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        client.close()
+        interrupted.set()
+        thread.join(timeout=5)
+        listener.close()
+
+    assert outcome == "not_required"
+
+
 def test_a_wrong_opa_binary_is_one_line_and_exit_3(tmp_path: Path) -> None:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("EXPORTCTL_OPA")}
     missing = tmp_path / "no-such-opa"

@@ -312,6 +312,9 @@ class OpaClient(ClientCore):
                     if retried(e, reused, attempt):
                         continue
                     raise self._broken(e) from e
+                except BaseException:  # interrupted (a signal): the answer may be half read
+                    self._drop()
+                    raise
                 if response.will_close:
                     self._drop()
                 break
