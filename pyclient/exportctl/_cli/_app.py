@@ -203,28 +203,27 @@ def checked_date(option: str, day: str) -> str:
     return day
 
 
-app = typer.Typer(
-    name="exportctl",
-    cls=ExportCtlGroup,
-    help="Check transfers of rare-earth items against China's export-control law.\n\n"
-    "Decisions come from the project's Rego policies, evaluated by Open Policy Agent.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",
-    context_settings={"help_option_names": sorted(HELP_OPTIONS, key=len)},
-)
-
-
-def command_group(name: str, help_text: str) -> typer.Typer:
-    """A group of subcommands (`exportctl audit …`, `exportctl fleet …`), set up as `app` is."""
+def command_group(name: str, help_text: str, **settings: Any) -> typer.Typer:
+    """A group of commands (`exportctl`, and its `exportctl audit …`, `exportctl fleet …`), each
+    set up alike: its help without arguments, markdown help text, `-h` as `--help`."""
     return typer.Typer(
         name=name,
         help=help_text,
         no_args_is_help=True,
         rich_markup_mode="markdown",
         context_settings={"help_option_names": sorted(HELP_OPTIONS, key=len)},
+        **settings,
     )
+
+
+app = command_group(
+    "exportctl",
+    "Check transfers of rare-earth items against China's export-control law.\n\n"
+    "Decisions come from the project's Rego policies, evaluated by Open Policy Agent.",
+    cls=ExportCtlGroup,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 
 
 def _print_version(value: bool) -> None:
