@@ -27,8 +27,8 @@ instrument(id) := instruments[id]
 instrument_ids := {id | some id, _ in instruments}
 
 # METADATA
-# description: The clause record for a reference "instrument/clause", with its instrument's citation.
-record(ref) := object.union(recorded(ref), {"ref": ref, "instrument": split(ref, "/")[0], "citation": recorded_citation(ref)})
+# description: The clause record for a reference "instrument/clause", with its citation (the derived index's, see citation).
+record(ref) := object.union(recorded(ref), {"ref": ref, "instrument": split(ref, "/")[0], "citation": citation(ref)})
 
 # METADATA
 # description: >-
