@@ -61,6 +61,8 @@ _fired contains f if {
 	f.outcome != "insufficient_information"
 }
 
+# A clause record without its confidence (the record schema requires one) is shown as low, the
+# cautious reading: a reason is never lost for want of a field only people read.
 _reasons contains object.union(
 	{
 		"provision": f.provision,
@@ -69,7 +71,7 @@ _reasons contains object.union(
 		"clause": f.clause,
 		"item": f.item,
 		"citation": clauses.citation(f.clause),
-		"confidence": clauses.clause(f.clause).confidence,
+		"confidence": object.get(clauses.clause(f.clause), "confidence", "low"),
 		"facts": f.facts,
 	},
 	_licensing(f),

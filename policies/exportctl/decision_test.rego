@@ -253,6 +253,13 @@ test_reason_carries_its_record_confidence if {
 	d.items[0].reasons[0].confidence == d.reasons[0].confidence
 }
 
+test_a_record_without_confidence_still_gives_its_reason_as_low if {
+	fixture := json.patch(data.exportctl.instruments, [{"op": "remove", "path": "/mofcom_gac_2025_018/clauses/items_licence/confidence"}])
+	d := exportctl.decision with input as _export("2026-03-02", [_magnet("1")]) with data.exportctl.instruments as fixture with data.exportctl.derived as {}
+	d.outcome == "license_required"
+	[[r.provision, r.confidence] | some r in d.reasons] == [[_no18, "low"]]
+}
+
 _not_covered(d) := {w | some w in d.warnings; contains(w, "not covered")}
 
 # After the review date the decision warns that later measures are not in the data, the day and the
