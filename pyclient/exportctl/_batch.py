@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import orjson
 
 from exportctl._audit import canonical_json, new_audit, utc_now
-from exportctl._client import DECISION_PATH, OpaClient, check_outcome
+from exportctl._client import DECISION_PATH, OpaClient, check_outcome, decision_body
 from exportctl._models import Decision
 from exportctl._schema import validate_transaction
 from exportctl._sidecar import default_sidecar
@@ -152,7 +152,7 @@ def _one_by_one(client: OpaClient, chunk: Sequence[Prepared]) -> ChunkResult:
     for prepared in chunk:
         decision_id = None
         try:
-            answer = client.post(DECISION_PATH, b'{"input":' + prepared.canonical + b"}")
+            answer = client.post(DECISION_PATH, decision_body(prepared.canonical))
             decision, decision_id = answer["result"], answer.get("decision_id")
         except UndefinedDecisionError:
             decision = None

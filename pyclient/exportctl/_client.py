@@ -349,7 +349,7 @@ def _decision_target(explain: Explain | None, metrics: bool) -> str:
         params.update(explain=explain.value, pretty="true")
     if metrics:
         params["metrics"] = "true"
-    return DECISION_PATH + ("?" + urlencode(params) if params else "")
+    return data_target(DECISION_PATH, params)
 
 
 def _host_header(host: str, port: int) -> str:
