@@ -143,6 +143,12 @@ TRAPS = [
         "infinite",
     ),
     (
+        "    value: {amount: 1.0e+400, currency: USD}",
+        "    value: {amount: 48000, currency: USD}",
+        "items[0].value.amount",
+        "infinite",
+    ),
+    (
         "    value: {amount: 99999999999999999999999, currency: USD}",
         "    value: {amount: 48000, currency: USD}",
         "items[0].value.amount",

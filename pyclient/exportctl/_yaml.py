@@ -12,6 +12,7 @@ aliases of lists or mappings and tags JSON has no value for are refused too.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -93,8 +94,8 @@ def _int(loader: _Loader, node: yaml.ScalarNode) -> int | _Doubtful:
 
 def _float(loader: _Loader, node: yaml.ScalarNode) -> float | _Doubtful:
     text = str(node.value)
-    if _DECIMAL_FLOAT.fullmatch(text):
-        return float(text)
+    if _DECIMAL_FLOAT.fullmatch(text) and math.isfinite(value := float(text)):
+        return value  # 1.0e+400 is infinite: refused below, as JSON readers refuse it
     return _Doubtful(
         text,
         "is read by YAML as a number JSON has not (infinite, not a number) or in another "
