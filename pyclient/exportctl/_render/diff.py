@@ -68,6 +68,12 @@ def _is_item_outcome(difference: Difference) -> bool:
     return difference.part == "items" and difference.field == "outcome"
 
 
+def _is_move(difference: Difference) -> bool:
+    """Whether the difference is an outcome, the licensing policy or an item's outcome: shown
+    as `before → after`, without a sign."""
+    return difference.part in ("outcome", "licensing_policy") or _is_item_outcome(difference)
+
+
 def where(difference: Difference) -> str:
     """The entry a difference is in, for a person: `mofcom_2025_061/content_rule on item 1`,
     `item 1: category`, `1`; empty for the outcome, the licensing policy and a warning."""
@@ -85,7 +91,7 @@ def where(difference: Difference) -> str:
 def describe(report: DiffReport, difference: Difference, limit: int | None = None) -> str:
     """A difference in one line, without its sign: what it is in, and its values."""
     noun = NOUNS[difference.part]
-    if difference.part in ("outcome", "licensing_policy") or _is_item_outcome(difference):
+    if _is_move(difference):
         name = f"item {difference.key[0]}" if _is_item_outcome(difference) else noun
         return f"{name:<17} {_arrow(difference.base, difference.head)}"
     entry = where(difference)
@@ -113,10 +119,9 @@ def render_text(report: DiffReport, width: int | None = None) -> str:
         lines += ["", f"{change.name}  {change.transaction_id}  {_when(change)}"]
         for difference in change.differences:
             text = describe(report, difference)
-            plain = difference.part in ("outcome", "licensing_policy") or _is_item_outcome(
-                difference
+            lines.append(
+                f"  {text}" if _is_move(difference) else f"  {SIGNS[difference.kind]} {text}"
             )
-            lines.append(f"  {text}" if plain else f"  {SIGNS[difference.kind]} {text}")
         if not _names_provisions(change):
             lines.append(f"  provisions        {', '.join(change.provisions) or 'none'}")
     return printable("\n".join(lines) + "\n")
