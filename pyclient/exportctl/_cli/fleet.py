@@ -103,12 +103,15 @@ def fleet_status_command(
 def _table(state: FleetState) -> str:
     header = ("sidecar", "healthy", "revision", "last activation", "last error")
     rows = [
-        (
-            s.url,
-            "yes" if s.healthy else "NO",
-            s.revision or "-",
-            s.last_activation or "-",
-            printable(s.error) if s.error else "-",
+        tuple(
+            printable(cell)  # what a sidecar answers is shown without terminal controls
+            for cell in (
+                s.url,
+                "yes" if s.healthy else "NO",
+                s.revision or "-",
+                s.last_activation or "-",
+                s.error or "-",
+            )
         )
         for s in state.sidecars
     ]
@@ -120,7 +123,7 @@ def _table(state: FleetState) -> str:
     if state.agree:
         verdict = f"all {len(rows)} sidecars agree on revision {rows[0][2]}"
     else:
-        revisions = sorted(r or "none" for r in state.revisions)
+        revisions = sorted(printable(r) if r else "none" for r in state.revisions)
         verdict = f"the sidecars do NOT agree: revisions {', '.join(revisions)}"
         unwell = sum(1 for s in state.sidecars if not s.healthy or s.error)
         if unwell:
