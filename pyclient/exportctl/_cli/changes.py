@@ -121,7 +121,7 @@ def diff_command(
 
     if (base is None) == (not dates):
         raise UsageError("give either --base REV or --date A --date B")
-    if dates is not None and dates and len(dates) != 2:
+    if dates and len(dates) != 2:
         raise UsageError(f"--date: give it exactly twice, got {len(dates)}")
     for day in dates or ():
         checked_date("--date", day)
