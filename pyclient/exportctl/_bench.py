@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
 
 from exportctl._paths import opa_binary
-from exportctl._sidecar import TEST_FILES
+from exportctl._sidecar import TEST_FILES, run_opa
 from exportctl.errors import EngineError
 
 DECISION_QUERY = "data.exportctl.decision"
@@ -29,7 +28,7 @@ def opa_bench(policies: Path, input_file: Path, query: str = DECISION_QUERY) -> 
 
     The store is optimised for read speed, as the sidecars run it.
     """
-    done = subprocess.run(
+    done = run_opa(
         [
             opa_binary(),
             "bench",
@@ -47,11 +46,10 @@ def opa_bench(policies: Path, input_file: Path, query: str = DECISION_QUERY) -> 
             str(input_file),
             query,
         ],
-        capture_output=True,
-        check=False,
+        separate_errors=True,
     )
     if done.returncode != 0:
-        raise EngineError(f"opa bench {input_file.name} failed: {done.stderr.decode().strip()}")
+        raise EngineError(f"opa bench {input_file.name} failed: {done.stderr.strip()}")
     result = orjson.loads(done.stdout)
     runs = result["N"]
     return OpaBench(

@@ -8,15 +8,14 @@ its records.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 import orjson
 
 from exportctl._paths import opa_binary, policies_dir
-from exportctl._sidecar import TEST_FILES
-from exportctl.errors import EngineError, EngineUnavailableError
+from exportctl._sidecar import TEST_FILES, run_opa
+from exportctl.errors import EngineError
 
 INDEX = Path("exportctl") / "derived" / "data.json"
 """Where the index lives, relative to the policies directory."""
@@ -28,17 +27,9 @@ def derived_index(policies: Path, opa: str | None = None) -> bytes:
     """The index the records under `policies` give, as the file holds it."""
     opa = opa or opa_binary()
     command = [opa, "eval", "--data", ".", "--ignore", TEST_FILES, "--format", "json"]
-    try:
-        done = subprocess.run(
-            [*command, "data.exportctl.derive.index"],
-            cwd=policies,
-            capture_output=True,
-            check=False,
-        )
-    except OSError as e:
-        raise EngineUnavailableError(f"cannot run {opa}: {e.strerror} (set OPA_BIN)") from e
+    done = run_opa([*command, "data.exportctl.derive.index"], policies, separate_errors=True)
     if done.returncode != 0:
-        why = done.stderr.decode().strip() or f"opa exited with code {done.returncode}"
+        why = done.stderr.strip() or f"opa exited with code {done.returncode}"
         raise EngineError(f"deriving the index of {policies} failed: {why}")
     try:
         value = orjson.loads(done.stdout)["result"][0]["expressions"][0]["value"]

@@ -122,11 +122,15 @@ SIGNING_ALGORITHMS = ("RS256", "ES256")
 """The algorithms `exportctl bundle` signs with: RSA or ECDSA P-256 keys, in PEM files."""
 
 
-def run_opa(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run an `opa` subcommand to its end, its output and errors as one text."""
+def run_opa(
+    command: list[str], cwd: Path | None = None, *, separate_errors: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run an `opa` subcommand to its end, its output and errors as one text (`stdout`), or
+    apart (`stderr` too) with `separate_errors`."""
+    stderr = subprocess.PIPE if separate_errors else subprocess.STDOUT
     try:
         return subprocess.run(
-            command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            command, cwd=cwd, stdout=subprocess.PIPE, stderr=stderr, encoding="utf-8"
         )
     except OSError as e:
         raise EngineUnavailableError(f"cannot run {command[0]}: {e.strerror} (set OPA_BIN)") from e
