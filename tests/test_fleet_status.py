@@ -8,8 +8,10 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -225,3 +227,40 @@ def test_decide_does_not_import_opa_python_client(sidecar: Sidecar) -> None:
     )
 
     assert done.stdout.splitlines()[-1] == "1 []", done.stderr
+
+
+@pytest.mark.parametrize(
+    ("code", "body", "error"),
+    [
+        (200, b'{"result": []}', "its status reports no 'exportctl' bundle"),
+        (200, b"<html>not JSON</html>", "its status is not JSON"),
+        (500, b"[]", "HTTP 500"),
+    ],
+)
+def test_a_status_that_is_not_opas_is_unreadable_in_one_line(
+    code: int, body: bytes, error: str
+) -> None:
+    from exportctl._fleet import Target, sidecar_state
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            answer = b"{}" if self.path.startswith("/health") else body
+            self.send_response(200 if self.path.startswith("/health") else code)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        state = sidecar_state(Target(f"http://127.0.0.1:{server.server_port}"), 5.0, 0.0)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert (state.healthy, state.reachable, state.revision) == (True, False, None)
+    assert state.error == error

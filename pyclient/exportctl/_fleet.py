@@ -151,11 +151,14 @@ def sidecar_state(target: Target, timeout: float, wait: float) -> SidecarState:
             status = client.get_status()
         except requests.HTTPError as e:
             return _unreadable(target, healthy, _http_error(e))
+        except requests.JSONDecodeError:
+            return _unreadable(target, healthy, "its status is not JSON")
         except requests.RequestException as e:
             return _unreadable(target, healthy, f"cannot connect ({type(e).__name__})")
     finally:
         client.close_connection()
-    bundles = status.get("result", {}).get("bundles") if isinstance(status, dict) else None
+    result = status.get("result") if isinstance(status, dict) else None
+    bundles = result.get("bundles") if isinstance(result, dict) else None
     bundle = bundles.get(BUNDLE) if isinstance(bundles, dict) else None
     if not isinstance(bundle, dict):
         return _unreadable(target, healthy, f"its status reports no {BUNDLE!r} bundle")
@@ -178,9 +181,10 @@ def _http_error(error: Any) -> str:
     if status in (401, 403):
         return f"HTTP {status}: wrong or missing token (--opa-token, or a token in --from)"
     try:
-        message = error.response.json().get("message")
+        body = error.response.json()
     except ValueError:
-        message = None
+        body = None
+    message = body.get("message") if isinstance(body, dict) else None
     return f"HTTP {status}" + (f": {message}" if message else "")
 
 
