@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import orjson
 
-from exportctl._diff import Change, Difference, DiffReport
+from exportctl._diff import KEYS, Change, Difference, DiffReport
 from exportctl._render.text import NOT_LEGAL_ADVICE, printable
 
 LINK_LIMIT = 2_000
@@ -373,11 +373,8 @@ def render_json(report: DiffReport, width: int | None = None) -> str:
                         "added": pairs(c.added(part), keys),
                         "removed": pairs(c.removed(part), keys),
                     }
-                    for part, keys in (
-                        ("reasons", ("provision", "item")),
-                        ("not_applied", ("provision", "item")),
-                        ("missing_facts", ("item", "field", "provision")),
-                    )
+                    for part, keys in KEYS.items()
+                    if part != "items"  # `items` above: each item's outcome, base and head
                 },
                 "warnings": {
                     "added": [k[0] for k in c.added("warnings")],
