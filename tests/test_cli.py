@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner, Result
 
-from exportctl import Sidecar, decide
+from exportctl import OUTCOMES, Sidecar, decide
 from exportctl._cli import app
+from exportctl._cli.decisions import EXIT_CODES
 from exportctl._render import printable
 from exportctl._render.decision import parse_explanation
 
@@ -653,3 +654,8 @@ def test_a_closed_pipe_as_output_exits_3_with_one_line(output_format: str, opa_u
 
     assert process.returncode == 3, process.stderr  # not rich's 1, "licence required"
     assert process.stderr == b"exportctl: error: cannot write the output: Broken pipe\n"
+
+
+def test_every_outcome_of_the_contract_has_its_exit_code() -> None:
+    # The client refuses any other outcome (EngineError): decide's exit code is one of these.
+    assert set(EXIT_CODES) == set(OUTCOMES)
