@@ -9,7 +9,8 @@ import orjson
 from typer.testing import CliRunner
 
 from exportctl._cli import app
-from exportctl._render.junit import PASSING, Case, Failure, batch_case, junit_document
+from exportctl._models import PASSING
+from exportctl._render.junit import Case, Failure, batch_case, junit_document
 
 ROOT = Path(__file__).resolve().parents[1]
 ORDERS = ROOT / "examples" / "orders.jsonl"
